@@ -1,0 +1,24 @@
+"""Writes for staff: notifications."""
+from django.conf import settings
+from django.core.mail import send_mass_mail
+
+from .models import Notification
+
+
+def notify(recipients, *, title, now, body="", link="", kind=Notification.Kind.INFO, email=False):
+    """One inbox row per recipient (bulk insert); optionally an email too."""
+    recipients = [r for r in recipients if r is not None]
+    Notification.objects.bulk_create(
+        Notification(recipient=r, title=title, body=body, link=link, kind=kind, created_at=now) for r in recipients
+    )
+    addresses = [r.email for r in recipients if r.email]
+    if email and addresses:
+        url = settings.SITE_URL.rstrip("/") + link if link.startswith("/") else link
+        text = f"{body}\n{url}".strip()
+        # One message each: recipients do not see one another's addresses.
+        send_mass_mail([(title, text, settings.DEFAULT_FROM_EMAIL, [a]) for a in addresses], fail_silently=True)
+    return len(recipients)
+
+
+def mark_read(user, notification_ids, *, now):
+    return Notification.objects.filter(recipient=user, pk__in=notification_ids, read_at__isnull=True).update(read_at=now)

@@ -1,0 +1,44 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import ThrottledAuthenticationForm
+
+
+class LoginView(auth_views.LoginView):
+    form_class = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    """Send each role to the page it works from."""
+    user = request.user
+    if user.has_perm("tickets.add_ticket") and not user.has_perm("tickets.assign_ticket"):
+        return redirect("tickets:intake")
+    if user.has_perm("tickets.view_all_tickets"):
+        return redirect("tickets:ticket_list")
+    if user.has_perm("tickets.work_ticket"):
+        return redirect("tickets:my_jobs")
+    return redirect("staff:inbox")
+
+
+@login_required
+def inbox(request):
+    notifications = request.user.notifications.all()
+    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    return render(request, "staff/inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def mark_read(request):
+    ids = request.POST.getlist("id")
+    if request.POST.get("all"):
+        ids = list(request.user.notifications.filter(read_at__isnull=True).values_list("pk", flat=True))
+    services.mark_read(request.user, [i for i in ids if str(i).isdigit()], now=timezone.now())
+    return redirect("staff:inbox")
