@@ -1,0 +1,1 @@
+"""Models of this department arrive with their issues (see README)."""

@@ -1,0 +1,33 @@
+"""Escalation representations (SPEC §4) and the acknowledge input. Acknowledging goes
+through tickets.escalations.acknowledge; nothing here writes."""
+from rest_framework import serializers
+
+from ..models import Escalation, SlaClock
+from .ticket_serializers import UserRefSerializer
+
+NOTE_LIMIT = 2000  # tickets.escalations.acknowledge refuses longer notes
+
+
+class EscalationClockSerializer(serializers.ModelSerializer):
+    """The clock that fell due: its deadline and, once stopped, how it ended."""
+
+    class Meta:
+        model = SlaClock
+        fields = ["kind", "cycle", "due_at", "stopped_at", "outcome"]
+        read_only_fields = fields
+
+
+class EscalationSerializer(serializers.ModelSerializer):
+    ticket = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    clock = EscalationClockSerializer(read_only=True)
+    acknowledged_by = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Escalation
+        fields = ["id", "ticket", "clock", "level", "due_at", "raised_at", "acknowledged_by",
+                  "acknowledged_at", "note"]
+        read_only_fields = fields
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=NOTE_LIMIT, required=False, allow_blank=True, default="")

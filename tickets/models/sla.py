@@ -1,0 +1,233 @@
+"""SLA policy, business calendar, stored clocks and escalations (SPEC §4).
+
+A clock's warning, breach and level-2 times are computed once when it starts (and again
+when its facts change) and stored; `next_due_at` is the earliest of them not yet raised,
+so the sweep reads only due rows through a partial index. An escalation is unique per
+(clock, level): whatever runs twice, it exists once.
+"""
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .. import choices, sla
+from .core import Ticket
+
+
+class BusinessCalendar(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    time_zone = models.CharField(_("time zone"), max_length=60, default=settings.TIME_ZONE)
+
+    class Meta:
+        verbose_name = _("business calendar")
+        verbose_name_plural = _("business calendars")
+
+    def __str__(self):
+        return self.name
+
+    def to_calendar(self):
+        """The pure-arithmetic calendar (tickets.sla.Calendar) for this record."""
+        weekly = {}
+        for hours in self.hours.order_by("weekday", "start"):
+            weekly.setdefault(hours.weekday, []).append((hours.start, hours.end))
+        holidays, workdays = set(), {}
+        for day in self.days.all():
+            if day.kind == CalendarDay.Kind.HOLIDAY:
+                holidays.add(day.date)
+            else:
+                workdays[day.date] = ((day.start, day.end),)
+        return sla.Calendar(
+            tz=ZoneInfo(self.time_zone), weekly_hours={d: tuple(h) for d, h in weekly.items()},
+            holidays=frozenset(holidays), workdays=workdays,
+        )
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class WorkingHours(models.Model):
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("to"))
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        verbose_name = _("working hours")
+        verbose_name_plural = _("working hours")
+        constraints = [models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="hours_start_before_end")]
+
+
+class CalendarDay(models.Model):
+    """A holiday, or a make-up working day (调休) with its hours."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday")
+        WORKDAY = "workday", _("Make-up working day")
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=80, blank=True)
+    start = models.TimeField(_("from"), null=True, blank=True)
+    end = models.TimeField(_("to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="unique_calendar_day"),
+            models.CheckConstraint(
+                condition=Q(kind="holiday") | Q(start__isnull=False, end__isnull=False, start__lt=models.F("end")),
+                name="workday_has_hours",
+            ),
+        ]
+
+
+def _minutes(default, label):
+    return models.PositiveIntegerField(label, default=default)
+
+
+class SlaPolicy(models.Model):
+    """Targets per priority (SPEC §4 defaults from seed 002), in minutes of working time
+    when a calendar is set, of wall-clock time when it is empty (24×7)."""
+
+    priority = models.CharField(_("priority"), max_length=10, choices=choices.Priority.choices, unique=True)
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("business calendar"),
+        help_text=_("Empty: clocks run 24×7."),
+    )
+    response_minutes = _minutes(240, _("response (min)"))
+    completion_minutes = _minutes(360, _("completion (min)"))
+    special_completion_minutes = _minutes(480, _("completion with a special circumstance (min)"))
+    arrival_minutes = _minutes(20, _("onsite arrival, urban (min)"))
+    part_return_minutes = _minutes(360, _("defective part return (min)"))
+    callback_minutes = _minutes(540, _("callback (min)"))
+    warning_percent = models.PositiveSmallIntegerField(_("warning at (% of target)"), default=75)
+    level2_factor = models.DecimalField(_("level 2 at (× target)"), max_digits=4, decimal_places=2, default=2)
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        constraints = [
+            models.CheckConstraint(condition=Q(warning_percent__gt=0, warning_percent__lt=100),
+                                   name="warning_between_0_and_100"),
+            models.CheckConstraint(condition=Q(level2_factor__gt=1), name="level2_after_breach"),
+        ]
+
+    def __str__(self):
+        return str(self.get_priority_display())
+
+
+class ClockKind(models.TextChoices):
+    RESPONSE = "response", _("Response")
+    COMPLETION = "completion", _("Completion")
+    ARRIVAL = "arrival", _("Onsite arrival")
+    PART_RETURN = "part_return", _("Defective part return")
+    CALLBACK = "callback", _("Callback")
+
+
+class ClockOutcome(models.TextChoices):
+    MET = "met", _("Met")
+    BREACHED = "breached", _("Breached")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class EscalationLevel(models.TextChoices):
+    WARNING = "warning", _("Warning")
+    LEVEL_1 = "level_1", _("Level 1")
+    LEVEL_2 = "level_2", _("Level 2")
+
+
+LEVEL_ORDER = (EscalationLevel.WARNING, EscalationLevel.LEVEL_1, EscalationLevel.LEVEL_2)
+
+
+class SlaClock(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks")
+    kind = models.CharField(_("clock"), max_length=16, choices=ClockKind.choices)
+    cycle = models.PositiveSmallIntegerField(default=0, help_text=_("Increases when the ticket is reopened."))
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.PROTECT, null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    target = models.DurationField(_("target"))
+    warn_at = models.DateTimeField(_("warning at"))
+    due_at = models.DateTimeField(_("due at"))
+    level2_at = models.DateTimeField(_("level 2 at"))
+    next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    raised = models.PositiveSmallIntegerField(default=0, editable=False, help_text="levels raised so far (0-3)")
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ClockOutcome.choices, blank=True)
+    elapsed = models.DurationField(_("time taken"), null=True, blank=True)
+    overrun = models.DurationField(_("breached by"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        verbose_name = _("SLA clock")
+        verbose_name_plural = _("SLA clocks")
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "kind", "cycle"], name="one_clock_per_kind_and_cycle"),
+        ]
+        indexes = [
+            # The sweep's only entry point: rows with something still to raise.
+            models.Index(fields=["next_due_at"], name="clock_next_due_idx", condition=Q(next_due_at__isnull=False)),
+            models.Index(fields=["kind", "stopped_at"], name="clock_kind_stopped_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id}:{self.kind}"
+
+    @property
+    def is_running(self):
+        return self.stopped_at is None
+
+    def thresholds(self):
+        return list(zip(LEVEL_ORDER, (self.warn_at, self.due_at, self.level2_at)))
+
+    def state(self, now):
+        """ok / warned / breached as of `now` (for pages and the API)."""
+        moment = self.stopped_at or now
+        if self.outcome == ClockOutcome.BREACHED or moment > self.due_at:
+            return "breached"
+        if self.is_running and now >= self.warn_at:
+            return "warned"
+        return "ok"
+
+    def remaining(self, now):
+        return self.due_at - now if self.is_running else timedelta(0)
+
+
+class Escalation(models.Model):
+    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="escalations")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="escalations")
+    level = models.CharField(_("level"), max_length=10, choices=EscalationLevel.choices)
+    due_at = models.DateTimeField(_("fell due at"))
+    raised_at = models.DateTimeField(_("raised at"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        permissions = [("acknowledge_escalation", _("Can acknowledge escalations"))]
+        constraints = [
+            models.UniqueConstraint(fields=["clock", "level"], name="one_escalation_per_clock_level"),
+        ]
+        indexes = [models.Index(fields=["acknowledged_at", "-raised_at"], name="escalation_open_idx")]
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.clock.kind} {self.level}"

@@ -1,0 +1,73 @@
+"""Reads: which tickets a user may see, searches used by intake and lists."""
+import re
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q
+
+from .models import Customer, CustomerPhone, ProductUnit, SlaClock, Ticket, TicketEvent
+from .phones import normalize_phone
+
+
+def engineers(request=None):
+    """Active users who may work tickets: the people a dispatcher assigns to.
+    (Takes an optional request so django-filter can call it as a queryset.)"""
+    return get_user_model().objects.filter(
+        Q(groups__permissions__codename="work_ticket") | Q(user_permissions__codename="work_ticket")
+        | Q(is_superuser=True), is_active=True,
+    ).distinct().order_by("first_name", "username")
+
+
+def visible_tickets(user):
+    """Every ticket for roles that see all; an engineer sees only their own jobs."""
+    tickets = Ticket.objects.all()
+    if user.has_perm("tickets.view_all_tickets"):
+        return tickets
+    if user.has_perm("tickets.view_ticket"):
+        return tickets.filter(assignee=user)
+    return tickets.none()
+
+
+def ticket_list(user):
+    """The list page and the list endpoint: what each row shows, in a constant number of queries."""
+    return visible_tickets(user).select_related(
+        "customer", "unit__model", "assignee", "fault_code"
+    ).order_by("-id")
+
+
+def ticket_detail(user):
+    return visible_tickets(user).select_related(
+        "customer", "unit__model__product_line", "assignee", "fault_code", "created_by", "repeat_of",
+    ).prefetch_related(
+        Prefetch("events", queryset=TicketEvent.objects.select_related("actor", "on_behalf_of")),
+        Prefetch("clocks", queryset=SlaClock.objects.order_by("cycle", "started_at", "id")),
+        "customer__phones",
+    )
+
+
+def search_customers(term, *, limit=10):
+    """Find customers as the agent types: phone prefix, unit serial prefix or name."""
+    term = (term or "").strip()
+    if len(term) < 2:
+        return Customer.objects.none()
+    match = Q(name__icontains=term) | Q(pk__in=ProductUnit.objects.filter(
+        serial_number__istartswith=term).values("customer_id"))
+    digits = phone_prefix(term)
+    if len(digits) >= 3:
+        match |= Q(pk__in=CustomerPhone.objects.filter(number__startswith=digits).values("customer_id"))
+    return (Customer.objects.filter(match).prefetch_related("phones", "units__model")
+            .order_by("name", "id")[:limit])
+
+
+_PHONE_LIKE = re.compile(r"[\d\s\-().+]+")
+
+
+def phone_prefix(term):
+    """The digits to match stored phones by prefix, or "" when the term is not a phone
+    ("(010) 6552", "+86 138 0013" as typed so far)."""
+    if not _PHONE_LIKE.fullmatch(term):
+        return ""
+    return normalize_phone(term)
+
+
+def customer_units(customer):
+    return customer.units.select_related("model__product_line").order_by("-created_at")

@@ -1,0 +1,140 @@
+"""Intake: customers, units, ticket numbers, new tickets, inquiries answered on the call."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import choices, clocks
+from ..choices import EventKind, Status
+from ..exceptions import InvalidFields, InvalidInput, TransitionNotAllowed
+from ..models import ClockKind, Customer, CustomerPhone, ProductUnit, Ticket, TicketSequence
+from ..phones import normalize_phone
+from ..warranty import assess_unit
+from .base import _lock, _move, log_event, require_perm
+
+
+@transaction.atomic
+def create_customer(*, by, name, phones=(), **fields):
+    require_perm(by, "tickets.add_customer")
+    customer = Customer(name=name.strip(), **fields)
+    customer.full_clean()
+    customer.save()
+    for raw in phones:
+        if raw and raw.strip():
+            CustomerPhone.objects.get_or_create(
+                customer=customer, number=normalize_phone(raw), defaults={"raw": raw.strip()})
+    return customer
+
+
+@transaction.atomic
+def create_unit(*, by, customer, model, serial_number, **fields):
+    require_perm(by, "tickets.add_productunit")
+    serial_number = serial_number.strip()
+    if ProductUnit.objects.filter(model=model, serial_number__iexact=serial_number).exists():
+        raise InvalidInput(_("A unit of this model with serial number %(serial)s already exists.") % {
+            "serial": serial_number})
+    unit = ProductUnit(customer=customer, model=model, serial_number=serial_number, **fields)
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def update_customer(customer, *, by, phones=None, **fields):
+    """Change a customer's fields; a given phone list replaces the stored phones."""
+    require_perm(by, "tickets.change_customer")
+    for name, value in fields.items():
+        setattr(customer, name, value)
+    customer.full_clean()
+    customer.save()
+    if phones is not None:
+        _replace_phones(customer, phones)
+    return customer
+
+
+def _replace_phones(customer, phones):
+    wanted = {normalize_phone(raw): raw.strip() for raw in phones if raw.strip()}
+    customer.phones.exclude(number__in=wanted).delete()
+    for number, raw in wanted.items():
+        CustomerPhone.objects.get_or_create(customer=customer, number=number, defaults={"raw": raw})
+
+
+@transaction.atomic
+def update_unit(unit, *, by, **fields):
+    require_perm(by, "tickets.change_productunit")
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+def next_ticket_number(now):
+    """SR-YYYY-NNNNNN from a per-year counter; the UPDATE takes a row lock, so
+    concurrent intakes each get their own number. Call inside a transaction."""
+    year = timezone.localtime(now).year
+    if not TicketSequence.objects.filter(year=year).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                TicketSequence.objects.create(year=year, last=0)
+        except IntegrityError:
+            pass  # another intake created this year's row first
+        TicketSequence.objects.filter(year=year).update(last=F("last") + 1)
+    last = TicketSequence.objects.get(year=year).last
+    return f"SR-{year}-{last:06d}"
+
+
+@transaction.atomic
+def create_ticket(*, by, now, customer, channel, category, service_type, unit=None,
+                  priority=choices.Priority.NORMAL, fault_description="", fault_code=None):
+    """Log a call: the warranty status and DOA flag are read off the unit, not typed.
+    Engineers may log the jobs they took directly in the field (channel `field`)."""
+    if not (channel == choices.Channel.FIELD and by.has_perm("tickets.work_ticket")):
+        require_perm(by, "tickets.add_ticket")
+    _check_choices(channel=(channel, choices.Channel), category=(category, choices.Category),
+                   service_type=(service_type, choices.ServiceType), priority=(priority, choices.Priority))
+    if unit is not None and unit.customer_id != customer.pk:
+        raise InvalidInput(_("The unit belongs to another customer."))
+    if unit is None and category not in (choices.Category.INQUIRY, choices.Category.COMPLAINT):
+        raise InvalidInput(_("A %(category)s ticket needs a product unit.") % {
+            "category": choices.Category(category).label})
+    verdict = assess_unit(unit, today=timezone.localdate(now)) if unit else None
+    ticket = Ticket.objects.create(
+        number=next_ticket_number(now), customer=customer, unit=unit, channel=channel,
+        category=category, service_type=service_type, priority=priority,
+        fault_description=fault_description, fault_code=fault_code,
+        fault_kind=fault_code.kind if fault_code else "",
+        warranty_status=verdict.status if verdict else choices.WarrantyStatus.UNVERIFIED,
+        is_doa=verdict.is_doa if verdict else False,
+        created_by=by, created_at=now,
+    )
+    clocks.start_clock(ticket, ClockKind.RESPONSE, now=now)
+    ticket.save(update_fields=["response_due_at"])
+    log_event(ticket, kind=EventKind.CREATED, by=by, now=now, to_status=Status.NEW,
+              data={"channel": channel, "category": category, "warranty_status": ticket.warranty_status})
+    return ticket
+
+
+def _check_choices(**fields):
+    """Values from callers other than forms/serializers are checked here too."""
+    errors = {name: _("“%(value)s” is not a valid choice.") % {"value": value}
+              for name, (value, options) in fields.items() if value not in options.values}
+    if errors:
+        raise InvalidFields(errors)
+
+
+@transaction.atomic
+def resolve_at_intake(ticket, *, by, now, answer):
+    """An inquiry answered on the call: closed at once with outcome `answered`."""
+    require_perm(by, "tickets.resolve_at_intake")
+    ticket = _lock(ticket)
+    if ticket.category != choices.Category.INQUIRY:
+        raise TransitionNotAllowed(_("Only inquiries can be resolved at intake."))
+    if not answer.strip():
+        raise InvalidInput(_("Record the answer given to the customer."))
+    ticket.outcome = choices.Outcome.ANSWERED
+    ticket.close_reason = choices.CloseReason.RESOLVED_AT_INTAKE
+    ticket.closed_at = now
+    clocks.stop_clock(ticket, ClockKind.RESPONSE, now=now)
+    return _move(ticket, "resolve_at_intake", by=by, now=now, message=answer.strip())

@@ -1,0 +1,213 @@
+"""Dispatch and the engineer's job: assign, reassign, arrive, start, hold, resume, vendor
+repair and completion with its service report. Each stops/starts the SLA clocks."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import choices, clocks
+from ..choices import EventKind, Status
+from ..exceptions import Conflict, InvalidFields, InvalidInput, TransitionNotAllowed
+from ..models import ClockKind, ServiceReport, Ticket
+from ..signals import after_transition
+from ..uploads import validate_upload
+from .base import (
+    _check_transition,
+    _event_time,
+    _lock,
+    _move,
+    _worker_context,
+    log_event,
+    require_perm,
+)
+
+
+def _check_engineer(engineer):
+    if not (engineer.is_active and engineer.has_perm("tickets.work_ticket")):
+        raise InvalidInput(_("%(name)s is not an active engineer.") % {"name": engineer.get_full_name() or engineer})
+
+
+@transaction.atomic
+def assign_ticket(ticket, engineer, *, by, now, travel_minutes=None):
+    """First assignment of a new ticket. If someone else assigned it meanwhile, refuse
+    with a conflict rather than silently reassigning. Stops the response clock and
+    starts completion (and, onsite, arrival: 20 min + travel outside urban areas).
+    An engineer may take a field job they logged themselves."""
+    own_field_job = (engineer.pk == by.pk and ticket.channel == choices.Channel.FIELD
+                     and ticket.created_by_id == by.pk)
+    if not own_field_job:
+        require_perm(by, "tickets.assign_ticket")
+    _check_engineer(engineer)
+    ticket = _lock(ticket)
+    if ticket.assignee_id is not None and ticket.status == Status.DISPATCHED:
+        raise Conflict(_("Ticket %(number)s was already assigned to %(name)s.") % {
+            "number": ticket.number, "name": ticket.assignee.get_full_name() or ticket.assignee})
+    _check_transition(ticket, "assign")
+    ticket.assignee = engineer
+    ticket.assigned_at = now
+    if travel_minutes is not None:
+        if not 0 <= int(travel_minutes) <= 24 * 60:
+            raise InvalidInput(_("The travel estimate must be between 0 and 1440 minutes."))
+        ticket.travel_minutes = int(travel_minutes)
+    if ticket.status == Status.NEW:  # first assignment of this cycle (created or reopened)
+        _start_work_clocks(ticket, now=now)
+    ticket.first_assigned_at = ticket.first_assigned_at or now
+    _move(ticket, "assign", by=by, now=now, data={"assignee": engineer.pk})
+    log_event(ticket, kind=EventKind.ASSIGNMENT, by=by, now=now,
+              message=_("Assigned to %(name)s") % {"name": engineer.get_full_name() or engineer},
+              data={"assignee": engineer.pk})
+    return ticket
+
+
+def _start_work_clocks(ticket, *, now):
+    clocks.stop_clock(ticket, ClockKind.RESPONSE, now=now)
+    policy = clocks.policy_for(ticket.priority)
+    clocks.start_clock(ticket, ClockKind.COMPLETION, now=now, policy=policy)
+    if clocks.is_onsite(ticket):
+        clocks.start_clock(ticket, ClockKind.ARRIVAL, now=now, policy=policy)
+
+
+@transaction.atomic
+def reassign_ticket(ticket, engineer, *, by, now, reason, expected_assignee_id):
+    """Move a dispatched ticket to another engineer; the reason is recorded. The caller
+    says whom they saw assigned, so two reassignments at once cannot both win."""
+    require_perm(by, "tickets.assign_ticket")
+    if not reason.strip():
+        raise InvalidInput(_("Give a reason for the reassignment."))
+    _check_engineer(engineer)
+    ticket = _lock(ticket)
+    if ticket.status not in (Status.DISPATCHED, Status.ON_HOLD) or ticket.assignee_id is None:
+        raise TransitionNotAllowed(_("Only a dispatched or held ticket can be reassigned."))
+    if ticket.assignee_id != expected_assignee_id:
+        raise Conflict(_("Ticket %(number)s was reassigned by someone else meanwhile.") % {"number": ticket.number})
+    previous = ticket.assignee
+    ticket.assignee = engineer
+    ticket.assigned_at = now
+    ticket.save()
+    log_event(ticket, kind=EventKind.ASSIGNMENT, by=by, now=now, message=reason.strip(),
+              data={"assignee": engineer.pk, "previous_assignee": previous.pk, "reassigned": True})
+    after_transition.send(sender=Ticket, ticket=ticket, action="reassign", by=by, now=now,
+                          previous_status=ticket.status, previous_assignee=previous)
+    return ticket
+
+
+@transaction.atomic
+def arrive(ticket, *, by, now, at=None):
+    ticket = _lock(ticket)
+    on_behalf = _worker_context(ticket, by)
+    _check_transition(ticket, "arrive")
+    ticket.arrived_at = _event_time(at, now=now, not_before=ticket.assigned_at)
+    clocks.stop_clock(ticket, ClockKind.ARRIVAL, now=ticket.arrived_at)
+    return _move(ticket, "arrive", by=by, now=now, on_behalf_of=on_behalf,
+                 data={"at": ticket.arrived_at.isoformat()})
+
+
+@transaction.atomic
+def start_work(ticket, *, by, now, at=None):
+    ticket = _lock(ticket)
+    on_behalf = _worker_context(ticket, by)
+    _check_transition(ticket, "start")
+    if ticket.started_at:
+        raise TransitionNotAllowed(_("Work on %(number)s has already started.") % {"number": ticket.number})
+    ticket.started_at = _event_time(at, now=now, not_before=ticket.arrived_at or ticket.assigned_at)
+    return _move(ticket, "start", by=by, now=now, on_behalf_of=on_behalf,
+                 data={"at": ticket.started_at.isoformat()})
+
+
+@transaction.atomic
+def hold(ticket, *, by, now, reason, note=""):
+    ticket = _lock(ticket)
+    on_behalf = _worker_context(ticket, by)
+    if reason not in choices.HoldReason.values:
+        raise InvalidInput(_("Choose why the job is on hold."))
+    _check_transition(ticket, "hold")
+    ticket.held_from = ticket.status
+    ticket.hold_reason = reason
+    if not ticket.special_circumstance:
+        # A special circumstance gives the completion clock its 8 h target (SPEC §4).
+        ticket.special_circumstance = reason
+        clocks.recompute(ticket, now=now, kinds={ClockKind.COMPLETION})
+    return _move(ticket, "hold", by=by, now=now, on_behalf_of=on_behalf, message=note, data={"reason": reason})
+
+
+@transaction.atomic
+def resume(ticket, *, by, now):
+    ticket = _lock(ticket)
+    on_behalf = _worker_context(ticket, by)
+    _check_transition(ticket, "resume")
+    target = ticket.held_from or (Status.IN_PROGRESS if ticket.started_at or ticket.arrived_at else Status.DISPATCHED)
+    ticket.held_from = ""
+    # The hold reason stays recorded in the timeline; the special circumstance it
+    # signals (SPEC §4) is kept for the completion clock.
+    reason = ticket.hold_reason
+    ticket.hold_reason = ""
+    return _move(ticket, "resume", by=by, now=now, target=target, on_behalf_of=on_behalf,
+                 data={"reason": reason})
+
+
+@transaction.atomic
+def send_to_vendor(ticket, *, by, now, note=""):
+    ticket = _lock(ticket)
+    on_behalf = _vendor_context(ticket, by)
+    _check_transition(ticket, "send_to_vendor")
+    ticket.sent_to_vendor_at = now
+    clocks.stop_clock(ticket, ClockKind.COMPLETION, now=now)
+    return _move(ticket, "send_to_vendor", by=by, now=now, on_behalf_of=on_behalf, message=note)
+
+
+@transaction.atomic
+def unit_back_from_vendor(ticket, *, by, now, note=""):
+    ticket = _lock(ticket)
+    on_behalf = _vendor_context(ticket, by)
+    return _move(ticket, "unit_back", by=by, now=now, on_behalf_of=on_behalf, message=note)
+
+
+def _vendor_context(ticket, by):
+    if by.has_perm("tickets.handle_vendor_repair"):
+        return None
+    return _worker_context(ticket, by)
+
+
+@transaction.atomic
+def complete(ticket, *, by, now, outcome, work_done, customer_confirmation="", parts_used="",
+             parts_replaced=False, at=None, customer_signature=None):
+    """Completion needs an outcome and a service report (SPEC §3); the customer confirms
+    with a typed name, a drawn signature (PNG), or both."""
+    ticket = _lock(ticket)
+    on_behalf = _worker_context(ticket, by)
+    _check_transition(ticket, "complete")
+    errors = {}
+    if outcome not in choices.Outcome.values or outcome == choices.Outcome.ANSWERED:
+        errors["outcome"] = _("Choose the outcome of the repair.")
+    if not work_done.strip():
+        errors["work_done"] = _("Describe the work done.")
+    if not customer_confirmation.strip() and customer_signature is None:
+        errors["customer_confirmation"] = _("Record who confirmed the work for the customer (name or signature).")
+    if customer_signature is not None:
+        try:
+            validate_upload(customer_signature)
+        except ValidationError as invalid:
+            errors["customer_signature"] = " ".join(invalid.messages)
+    if errors:
+        raise ReportIncomplete(errors)
+    ticket.completed_at = _event_time(at, now=now, not_before=ticket.started_at or ticket.arrived_at)
+    ticket.outcome = outcome
+    clocks.stop_clock(ticket, ClockKind.COMPLETION, now=ticket.completed_at)
+    if parts_replaced and clocks.is_onsite(ticket):
+        clocks.start_clock(ticket, ClockKind.PART_RETURN, now=ticket.completed_at)
+    clocks.start_clock(ticket, ClockKind.CALLBACK, now=ticket.completed_at)
+    report, _created = ServiceReport.objects.update_or_create(ticket=ticket, defaults={
+        "work_done": work_done.strip(), "parts_used": parts_used.strip(), "parts_replaced": parts_replaced,
+        "customer_confirmation": customer_confirmation.strip(), "created_by": by, "created_at": now,
+    })
+    if customer_signature is not None:
+        report.customer_signature.save(f"{ticket.number}.png", customer_signature)
+    return _move(ticket, "complete", by=by, now=now, on_behalf_of=on_behalf,
+                 data={"outcome": outcome, "parts_replaced": parts_replaced,
+                       "at": ticket.completed_at.isoformat()})
+
+
+class ReportIncomplete(InvalidFields):
+    """Completion refused: the service report is missing fields (per-field messages)."""
+
+    code = "report_incomplete"

@@ -1,0 +1,59 @@
+"""Small presentation helpers: coloured badges, person names, one form field."""
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from .. import choices
+
+register = template.Library()
+
+_LABELS = {
+    "status": dict(choices.Status.choices),
+    "priority": dict(choices.Priority.choices),
+    "warranty": dict(choices.WarrantyStatus.choices),
+}
+
+
+@register.simple_tag
+def badge(kind, value):
+    """<span class="badge status-new">New</span>; kind is status, priority or warranty."""
+    if not value:
+        return ""
+    label = _LABELS[kind].get(value, value)
+    return format_html('<span class="badge {}-{}">{}</span>', kind, value, label)
+
+
+@register.filter
+def person(user):
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def status_label(value):
+    return _LABELS["status"].get(value, value)
+
+
+@register.inclusion_tag("tickets/partials/field.html")
+def field(bound_field, css=""):
+    """Label, widget, help text and the field's errors, next to each other."""
+    widget = bound_field.field.widget
+    return {
+        "f": bound_field, "css": css,
+        "is_check": getattr(widget, "input_type", "") == "checkbox",
+    }
+
+
+@register.simple_tag
+def doa_badge(is_doa):
+    return format_html('<span class="badge doa">{}</span>', _("DOA")) if is_doa else ""
+
+
+@register.simple_tag
+def nav_links(items, path):
+    """The navigation with only the most specific matching item active (the list page's
+    URL is a prefix of every ticket page's, so prefix matching alone marks two items)."""
+    matches = [item for item in items if path.startswith(str(item["url"]))]
+    best = max(matches, key=lambda item: len(str(item["url"])), default=None)
+    return [dict(item, active=item is best) for item in items]

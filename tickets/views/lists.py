@@ -1,0 +1,62 @@
+"""The ticket list (every ticket, keyset-paginated) and the engineer's own jobs."""
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from .. import choices, selectors
+from ..filtersets import TicketFilterSet
+from ..models import Ticket
+from .actions import available_actions
+from .common import keyset_page, page_url, parse_id, permission_page
+
+
+_CHOICE_FILTERS = [
+    ("status", _("Status"), choices.Status.choices),
+    ("priority", _("Priority"), choices.Priority.choices),
+    ("category", _("Category"), choices.Category.choices),
+    ("service_type", _("Service type"), choices.ServiceType.choices),
+]
+
+
+def _filter_bar(request):
+    """What the compact filter bar shows: one select per choice filter, current values."""
+    return [
+        {"name": name, "label": label, "choices": options, "selected": request.GET.getlist(name)}
+        for name, label, options in _CHOICE_FILTERS
+    ]
+
+
+@login_required
+def ticket_list(request):
+    user = request.user
+    if not user.has_perm("tickets.view_all_tickets"):
+        if user.has_perm("tickets.work_ticket"):
+            return redirect("tickets:my_jobs")
+        raise PermissionDenied
+    filterset = TicketFilterSet(request.GET or None, queryset=selectors.ticket_list(user), request=request)
+    rows, older = keyset_page(filterset.qs, parse_id(request.GET.get("before")))
+    context = {
+        "filterset": filterset, "tickets": rows, "filter_bar": _filter_bar(request),
+        "engineers": filterset.form.fields["assignee"].queryset,
+        "selected_assignee": request.GET.get("assignee", ""),
+        "older_url": page_url(request, before=older) if older else None,
+        "newest_url": page_url(request, before=None) if request.GET.get("before") else None,
+    }
+    template = "tickets/partials/ticket_table.html" if request.htmx else "tickets/ticket_list.html"
+    return render(request, template, context)
+
+
+@permission_page("tickets.work_ticket")
+def my_jobs(request):
+    jobs = list(
+        Ticket.objects.filter(assignee=request.user, status__in=choices.OPEN_STATUSES)
+        .select_related("customer", "unit__model", "fault_code")
+        .prefetch_related("customer__phones")
+        .order_by("created_at", "id")[:200]
+    )
+    for job in jobs:
+        job.actions = available_actions(job, request.user)
+    # The engineer's profile (dispatch app) is reached through its reverse accessor.
+    profile = getattr(request.user, "engineer", None) if hasattr(request.user, "engineer") else None
+    return render(request, "tickets/my_jobs.html", {"jobs": jobs, "profile": profile})
