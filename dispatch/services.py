@@ -1,0 +1,183 @@
+"""Writes of the dispatch desk and the depot bench. Ticket transitions themselves stay
+in tickets.services; these add what dispatch owns (engineer status, depot receipt,
+bench tests, return to the customer, field jobs entered afterwards)."""
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tickets import choices, services as ticket_services
+from tickets.choices import EventKind, ServiceType, Status
+from tickets.exceptions import InvalidInput, PermissionDenied, TransitionNotAllowed
+from tickets.models import Ticket
+from tickets.warranty import assess_unit
+
+from .models import BenchTest, DepotPhoto, DepotReceipt, EngineerProfile, EngineerStatus
+
+DEPOT_TYPES = (ServiceType.CARRY_IN, ServiceType.MAIL_IN)
+
+
+def profile_for(user):
+    profile, _ = EngineerProfile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def set_status(engineer, status, *, by, now):
+    """An engineer sets their own status; a dispatcher may set anyone's."""
+    if status not in EngineerStatus.values:
+        raise InvalidInput(_("Unknown engineer status."))
+    if by.pk != engineer.pk and not by.has_perm("dispatch.set_engineer_status"):
+        raise PermissionDenied(_("Only dispatchers can set another engineer's status."))
+    if not engineer.has_perm("tickets.work_ticket"):
+        raise InvalidInput(_("Only engineers have a status."))
+    profile = EngineerProfile.objects.select_for_update().get(pk=profile_for(engineer).pk)
+    if profile.status != status:
+        profile.status, profile.status_changed_at = status, now
+        profile.save(update_fields=["status", "status_changed_at"])
+    return profile
+
+
+def refresh_status(engineer, *, now):
+    """On a job while any of their tickets is in progress; otherwise available
+    (an engineer who went off duty stays off duty)."""
+    if engineer is None:
+        return
+    profile = profile_for(engineer)
+    busy = Ticket.objects.filter(assignee=engineer, status=Status.IN_PROGRESS).exists()
+    wanted = EngineerStatus.ON_JOB if busy else EngineerStatus.AVAILABLE
+    if profile.status == EngineerStatus.OFF_DUTY and not busy:
+        return
+    if profile.status != wanted:
+        EngineerProfile.objects.filter(pk=profile.pk).update(status=wanted, status_changed_at=now)
+
+
+# --- depot bench -------------------------------------------------------------------------
+
+def _require_depot(ticket, by, *, perm="dispatch.add_depotreceipt"):
+    if ticket.service_type not in DEPOT_TYPES:
+        raise TransitionNotAllowed(_("Only carry-in and mail-in tickets go through the depot."))
+    depot_staff = by.has_perm(perm)
+    if not (depot_staff or ticket.assignee_id == by.pk or by.has_perm("tickets.record_on_behalf")):
+        raise PermissionDenied(_("Only depot staff can do this."))
+
+
+@transaction.atomic
+def receive_unit(ticket, *, by, now, condition, accessories="", photos=()):
+    """Record the unit's condition, accessories and photos, and check its warranty
+    again with what was received (proof, purchase date)."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    _require_depot(ticket, by)
+    if ticket.status not in (Status.NEW, Status.DISPATCHED, Status.ON_HOLD):
+        raise TransitionNotAllowed(_("The unit of %(number)s was already received.") % {"number": ticket.number})
+    if DepotReceipt.objects.filter(ticket=ticket).exists():
+        raise TransitionNotAllowed(_("The unit of %(number)s was already received.") % {"number": ticket.number})
+    if not condition.strip():
+        raise InvalidInput(_("Describe the condition of the unit."))
+    receipt = DepotReceipt.objects.create(ticket=ticket, condition=condition.strip(),
+                                          accessories=accessories.strip(), received_by=by, received_at=now)
+    for photo in photos:
+        record = DepotPhoto(receipt=receipt, image=photo, uploaded_at=now)
+        record.full_clean()  # type and size checked before anything is stored
+        record.save()
+    _recheck_warranty(ticket, by=by, now=now)
+    ticket_services.log_event(ticket, kind=EventKind.UPDATE, by=by, now=now,
+                              message=_("Unit received: %(condition)s") % {"condition": receipt.condition},
+                              data={"depot_receipt": receipt.pk, "photos": len(photos)})
+    return receipt
+
+
+def _recheck_warranty(ticket, *, by, now):
+    if ticket.unit is None:
+        return
+    verdict = assess_unit(ticket.unit, today=timezone.localdate(ticket.created_at))
+    if (verdict.status, verdict.is_doa) != (ticket.warranty_status, ticket.is_doa):
+        ticket_services.log_event(ticket, kind=EventKind.UPDATE, by=by, now=now,
+                                  data={"warranty_status": verdict.status, "is_doa": verdict.is_doa,
+                                        "previous_warranty_status": ticket.warranty_status})
+        ticket.warranty_status, ticket.is_doa = verdict.status, verdict.is_doa
+        ticket.save(update_fields=["warranty_status", "is_doa", "updated_at"])
+
+
+@transaction.atomic
+def record_test(ticket, *, by, now, kind, result, notes=""):
+    """Fault test before the repair, post-repair test after it; the job must be under way."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    _require_depot(ticket, by, perm="dispatch.add_benchtest")
+    if not DepotReceipt.objects.filter(ticket=ticket).exists():
+        raise TransitionNotAllowed(_("Receive the unit before testing it."))
+    if ticket.status != Status.IN_PROGRESS:
+        raise TransitionNotAllowed(_("Start the job before recording a test."))
+    test = BenchTest(ticket=ticket, kind=kind, result=result, notes=notes.strip(), tested_by=by, tested_at=now)
+    if (kind, result) not in _VALID_RESULTS:
+        raise InvalidInput(_("This result does not belong to that test."))
+    test.save()
+    ticket_services.log_event(ticket, kind=EventKind.NOTE, by=by, now=now,
+                              message=f"{test.get_kind_display()}: {test.get_result_display()}. {test.notes}".strip(),
+                              data={"bench_test": test.pk, "kind": kind, "result": result})
+    return test
+
+
+_VALID_RESULTS = {
+    (BenchTest.Kind.FAULT, BenchTest.Result.FAULT_CONFIRMED), (BenchTest.Kind.FAULT, BenchTest.Result.NO_FAULT_FOUND),
+    (BenchTest.Kind.POST_REPAIR, BenchTest.Result.PASSED), (BenchTest.Kind.POST_REPAIR, BenchTest.Result.FAILED),
+}
+
+
+def check_depot_completion(ticket, outcome):
+    """A depot repair is complete only after a passed post-repair test (the last one)."""
+    if ticket.service_type not in DEPOT_TYPES or outcome not in (choices.Outcome.REPAIRED, choices.Outcome.REPLACED):
+        return
+    last = BenchTest.objects.filter(ticket=ticket, kind=BenchTest.Kind.POST_REPAIR).order_by("-tested_at", "-id").first()
+    if last is None or last.result != BenchTest.Result.PASSED:
+        raise TransitionNotAllowed(_("Record a passed post-repair test before completing a depot repair."))
+
+
+@transaction.atomic
+def return_to_customer(ticket, *, by, now, method, tracking=""):
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    _require_depot(ticket, by)
+    receipt = DepotReceipt.objects.select_for_update().filter(ticket=ticket).first()
+    if receipt is None or ticket.status not in (Status.COMPLETED, Status.CLOSED, Status.CANCELLED):
+        raise TransitionNotAllowed(_("Only a received unit whose job is finished can go back to the customer."))
+    if receipt.returned_at:
+        raise TransitionNotAllowed(_("The unit was already returned."))
+    if method not in ("pickup", "courier") or (method == "courier" and not tracking.strip()):
+        raise InvalidInput(_("Choose pickup, or courier with a tracking number."))
+    receipt.returned_at, receipt.return_method = now, method
+    receipt.return_tracking, receipt.returned_by = tracking.strip(), by
+    receipt.save()
+    ticket_services.log_event(ticket, kind=EventKind.UPDATE, by=by, now=now,
+                              message=_("Unit returned to the customer (%(method)s).") % {
+                                  "method": receipt.get_return_method_display()},
+                              data={"returned": method, "tracking": receipt.return_tracking})
+    return receipt
+
+
+# --- field jobs ---------------------------------------------------------------------------
+
+@transaction.atomic
+def enter_field_job(*, by, now, engineer, customer, unit, category, service_type, fault_description,
+                    received_at, arrived_at=None, started_at=None, priority=choices.Priority.NORMAL,
+                    fault_code=None, completion=None):
+    """A job an engineer took directly in the field, entered afterwards with its real
+    times. `completion` (optional) holds the complete() arguments incl. `at`. When a
+    dispatcher enters it, each step is recorded as on the engineer's behalf."""
+    times = [t for t in (received_at, arrived_at, started_at, (completion or {}).get("at")) if t]
+    if any(later < earlier for earlier, later in zip(times, times[1:])):
+        raise InvalidInput(_("The times must follow each other: received, arrived, started, completed."))
+    if times[-1] > now:
+        raise InvalidInput(_("The time cannot be in the future."))
+    ticket = ticket_services.create_ticket(
+        by=by, now=received_at, customer=customer, unit=unit, channel=choices.Channel.FIELD, category=category,
+        service_type=service_type, priority=priority, fault_description=fault_description, fault_code=fault_code)
+    ticket_services.assign_ticket(ticket, engineer, by=by, now=received_at)
+    if arrived_at:
+        ticket = ticket_services.arrive(ticket, by=by, now=now, at=arrived_at)
+    if started_at:
+        ticket = ticket_services.start_work(ticket, by=by, now=now, at=started_at)
+    if completion:
+        ticket = ticket_services.complete(ticket, by=by, now=now, **completion)
+    ticket_services.log_event(ticket, kind=EventKind.NOTE, by=by, now=now,
+                              message=_("Field job entered afterwards with its real times."),
+                              data={"field_job": True}, on_behalf_of=engineer if by.pk != engineer.pk else None)
+    return ticket

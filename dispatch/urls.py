@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views, views_depot
+
+app_name = "dispatch"
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("body/", views.board_body, name="board_body"),
+    path("assign/", views.assign, name="assign"),
+    path("reassign/", views.reassign, name="reassign"),
+    path("status/", views.set_status, name="set_status"),
+    path("field-job/", views_depot.field_job, name="field_job"),
+    path("depot/<str:number>/", views_depot.depot, name="depot"),
+    path("depot/<str:number>/<str:step>/", views_depot.depot_step, name="depot_step"),
+]
