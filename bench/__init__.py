@@ -1,0 +1,1 @@
+"""Benchmarks (SPEC §11), run by `make bench`: they measure, they do not assert."""
