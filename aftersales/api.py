@@ -1,6 +1,7 @@
 """Project-wide REST plumbing: pagination and the domain-error → HTTP mapping."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
@@ -28,7 +29,7 @@ def exception_handler(exc, context):
     if isinstance(exc, IntegrityError):
         set_rollback()
         return Response(
-            {"detail": "The change conflicts with existing data.", "code": "conflict"},
+            {"detail": _("The change conflicts with existing data."), "code": "conflict"},
             status=status.HTTP_409_CONFLICT,
         )
     return drf_exception_handler(exc, context)

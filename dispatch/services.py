@@ -112,7 +112,8 @@ def record_test(ticket, *, by, now, kind, result, notes=""):
         raise InvalidInput(_("This result does not belong to that test."))
     test.save()
     ticket_services.log_event(ticket, kind=EventKind.NOTE, by=by, now=now,
-                              message=f"{test.get_kind_display()}: {test.get_result_display()}. {test.notes}".strip(),
+                              message=_("%(kind)s: %(result)s.") % {"kind": test.get_kind_display(), "result": test.get_result_display()}
+                              + (f" {test.notes}" if test.notes else ""),
                               data={"bench_test": test.pk, "kind": kind, "result": result})
     return test
 

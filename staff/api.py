@@ -1,4 +1,5 @@
 """Token endpoint with the same failure throttle as the sign-in page."""
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
@@ -11,7 +12,7 @@ class ThrottledObtainAuthToken(ObtainAuthToken):
         username = str(request.data.get("username", ""))[:150]
         address = request.META.get("REMOTE_ADDR", "")
         if throttle.is_locked(username, address):
-            return Response({"detail": "Too many failed sign-ins. Wait a few minutes and try again.",
+            return Response({"detail": _("Too many failed sign-ins. Wait a few minutes and try again."),
                              "code": "throttled"}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         response = None
         try:

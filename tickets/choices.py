@@ -1,13 +1,13 @@
 """Choice values are the lower-case words of SPEC.md; ALLOWED_TRANSITIONS is the state
 machine of SPEC §3, enforced inside tickets.services (never only in templates)."""
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 
 class Area(models.TextChoices):
     URBAN = "urban", _("Urban")
     SUBURBAN = "suburban", _("Suburban")
-    REMOTE = "remote", _("Remote")
+    REMOTE = "remote", pgettext_lazy("area", "Remote")
 
 
 class CustomerType(models.TextChoices):
@@ -35,7 +35,7 @@ class ServiceType(models.TextChoices):
     ONSITE = "onsite", _("Onsite")
     CARRY_IN = "carry_in", _("Carry-in")
     MAIL_IN = "mail_in", _("Mail-in")
-    REMOTE = "remote", _("Remote")
+    REMOTE = "remote", pgettext_lazy("service type", "Remote")
 
 
 class Priority(models.TextChoices):
@@ -94,7 +94,7 @@ class EventKind(models.TextChoices):
     STATUS_CHANGE = "status_change", _("Status change")
     ASSIGNMENT = "assignment", _("Assignment")
     NOTE = "note", _("Note")
-    CALL = "call", _("Call")
+    CALL = "call", pgettext_lazy("timeline event", "Call")
     PART_USED = "part_used", _("Part used")
     SLA_WARNING = "sla_warning", _("SLA warning")
     ESCALATION = "escalation", _("Escalation")

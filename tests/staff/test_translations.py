@@ -240,3 +240,13 @@ def test_dispatch_board_in_chinese(client, dispatcher, make_ticket):
     assert ticket.number in html
     assert "派单看板" in html and "派单" in html and "待派单" in html and "响应剩余" in html
     assert ">Assign<" not in html and "Dispatch board" not in html
+
+
+def test_same_english_word_translates_by_context():
+    """"Remote" is an area (偏远) and a service type (远程); "Call" is an event and a verb."""
+    from tickets import choices
+
+    with translation.override("zh-hans"):
+        assert str(choices.Area.REMOTE.label) == "偏远"
+        assert str(choices.ServiceType.REMOTE.label) == "远程"
+        assert translation.pgettext("dial a number", "Call") != translation.pgettext("incoming phone call", "Call")

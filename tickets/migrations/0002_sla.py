@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 ('arrival_minutes', models.PositiveIntegerField(default=20, verbose_name='onsite arrival, urban (min)')),
                 ('part_return_minutes', models.PositiveIntegerField(default=360, verbose_name='defective part return (min)')),
                 ('callback_minutes', models.PositiveIntegerField(default=540, verbose_name='callback (min)')),
-                ('warning_percent', models.PositiveSmallIntegerField(default=75, verbose_name='warning at (% of target)')),
+                ('warning_percent', models.PositiveSmallIntegerField(default=75, verbose_name='warning at (percent of target)')),
                 ('level2_factor', models.DecimalField(decimal_places=2, default=2, max_digits=4, verbose_name='level 2 at (× target)')),
             ],
             options={

@@ -114,7 +114,7 @@ class SlaPolicy(models.Model):
     arrival_minutes = _minutes(20, _("onsite arrival, urban (min)"))
     part_return_minutes = _minutes(360, _("defective part return (min)"))
     callback_minutes = _minutes(540, _("callback (min)"))
-    warning_percent = models.PositiveSmallIntegerField(_("warning at (% of target)"), default=75)
+    warning_percent = models.PositiveSmallIntegerField(_("warning at (percent of target)"), default=75)
     level2_factor = models.DecimalField(_("level 2 at (× target)"), max_digits=4, decimal_places=2, default=2)
 
     class Meta:
