@@ -33,13 +33,13 @@ def seed(tickets, *, customers=None):
             INSERT INTO tickets_ticket (number, customer_id, channel, category, service_type, priority,
                 fault_description, fault_kind, warranty_status, is_doa, status, hold_reason, held_from, outcome,
                 close_reason, cancel_reason, is_repeat, reopen_count, created_at, special_circumstance,
-                travel_minutes, sla_warned, sla_breached, updated_at, response_due_at, closed_at)
+                travel_minutes, sla_warned, sla_breached, updated_at, response_due_at, closed_at, legacy_ref)
             SELECT 'SR-2025-' || lpad(g::text, 7, '0'), 1 + g %% %(customers)s, 'phone', 'repair', 'onsite',
                 'normal', 'Bench fault ' || g, '', 'in_warranty', false,
                 CASE WHEN g > %(open_from)s THEN 'new' ELSE 'closed' END, '', '',
                 CASE WHEN g > %(open_from)s THEN '' ELSE 'answered' END, '', '', false, 0,
                 now() - interval '400 days' + (g * interval '30 seconds'), '', 0, false, false, now(),
-                now() + interval '1 day', CASE WHEN g > %(open_from)s THEN NULL ELSE now() END
+                now() + interval '1 day', CASE WHEN g > %(open_from)s THEN NULL ELSE now() END, ''
             FROM generate_series(1, %(tickets)s) g""", {"customers": customers, "open_from": open_from,
                                                           "tickets": tickets})
         cursor.execute("""

@@ -33,12 +33,13 @@ class TicketFilterSet(django_filters.FilterSet):
                   "created_after", "created_before", "customer", "is_doa", "breached", "warned"]
 
     def filter_text(self, queryset, name, value):
-        """Ticket number, customer name or phone, unit serial: each an indexed lookup."""
+        """Ticket number (or its number in the legacy system), customer name or phone,
+        unit serial: each an indexed lookup."""
         value = value.strip()
         if not value:
             return queryset
         match = Q(number__iexact=value) | Q(number__istartswith=value) | Q(customer__name__icontains=value)
-        match |= Q(unit__serial_number__istartswith=value)
+        match |= Q(unit__serial_number__istartswith=value) | Q(legacy_ref=value)
         digits = selectors.phone_prefix(value)
         if len(digits) >= 5:
             match |= Q(customer_id__in=CustomerPhone.objects.filter(number__startswith=digits).values("customer_id"))

@@ -99,7 +99,8 @@ class TicketDetailSerializer(TicketSerializer):
 
     class Meta(TicketSerializer.Meta):
         fields = [*TicketSerializer.Meta.fields, "close_reason", "cancel_reason", "repeat_of",
-                  "created_by", "quote_accepted_at", "parts_requested_at", "service_report", "clocks"]
+                  "created_by", "quote_accepted_at", "parts_requested_at", "service_report", "clocks",
+                  "legacy_ref"]
         read_only_fields = fields
 
     @extend_schema_field(ServiceReportSerializer(allow_null=True))

@@ -3,6 +3,7 @@ codes, tickets and their append-only timeline."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -134,7 +135,11 @@ class ProductUnit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["model", "serial_number"], name="unique_serial_per_model"),
         ]
-        indexes = [models.Index(fields=["serial_number"], name="unit_serial_idx")]
+        indexes = [
+            models.Index(fields=["serial_number"], name="unit_serial_idx"),
+            # serial numbers are matched case-insensitively (UPPER(...) = UPPER(...))
+            models.Index(Upper("serial_number"), "model", name="unit_serial_upper_idx"),
+        ]
 
     def __str__(self):
         return f"{self.model.code} #{self.serial_number}"
@@ -221,6 +226,9 @@ class Ticket(models.Model):
     sla_warned = models.BooleanField(_("SLA warned"), default=False)
     sla_breached = models.BooleanField(_("SLA breached"), default=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    legacy_ref = models.CharField(
+        _("legacy reference"), max_length=40, blank=True, editable=False,
+        help_text=_("The ticket's number in the system it was imported from."))
 
     class Meta:
         ordering = ["-id"]
@@ -248,6 +256,7 @@ class Ticket(models.Model):
             models.Index(fields=["-id"], name="ticket_breached_idx", condition=Q(sla_breached=True)),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["legacy_ref"], condition=~Q(legacy_ref=""), name="ticket_legacy_ref_unique"),
             models.CheckConstraint(
                 condition=~Q(status=choices.Status.ON_HOLD) | ~Q(hold_reason=""), name="hold_has_reason"
             ),

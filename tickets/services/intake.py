@@ -71,18 +71,22 @@ def update_unit(unit, *, by, **fields):
 
 
 def next_ticket_number(now):
-    """SR-YYYY-NNNNNN from a per-year counter; the UPDATE takes a row lock, so
-    concurrent intakes each get their own number. Call inside a transaction."""
-    year = timezone.localtime(now).year
-    if not TicketSequence.objects.filter(year=year).update(last=F("last") + 1):
+    """SR-YYYY-NNNNNN from a per-year counter. Call inside a transaction."""
+    return reserve_ticket_numbers(timezone.localtime(now).year, 1)[0]
+
+
+def reserve_ticket_numbers(year, count):
+    """Move the year's counter on by `count` and return the numbers taken. The UPDATE
+    takes a row lock, so concurrent intakes (and imports) never share a number."""
+    if not TicketSequence.objects.filter(year=year).update(last=F("last") + count):
         try:
             with transaction.atomic():
                 TicketSequence.objects.create(year=year, last=0)
         except IntegrityError:
             pass  # another intake created this year's row first
-        TicketSequence.objects.filter(year=year).update(last=F("last") + 1)
+        TicketSequence.objects.filter(year=year).update(last=F("last") + count)
     last = TicketSequence.objects.get(year=year).last
-    return f"SR-{year}-{last:06d}"
+    return [f"SR-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
 
 
 @transaction.atomic
