@@ -480,6 +480,10 @@ class _TicketImport:
             if unit.customer_id not in owners:
                 errors["phone"] = [_("The unit belongs to a customer without this phone.")]
                 return None, None
+            if unit.purchase_date and data.get("created_at") \
+                    and unit.purchase_date > timezone.localdate(data["created_at"]):
+                errors["created_at"] = [_("This is before the unit was bought (%(date)s).") % {
+                    "date": unit.purchase_date.isoformat()}]
             unit.model = model
             return unit.customer, unit
         if len(owners) > 1:

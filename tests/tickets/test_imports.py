@@ -325,3 +325,16 @@ def test_history_numbers_are_taken_from_the_yearly_counter(agent, customer_unit,
     taken_2026 = sorted([before, after, numbers["H1"], numbers["H3"], numbers["N1"]])
     assert taken_2026 == [f"SR-2026-{n:06d}" for n in range(1, 6)]
     assert before == "SR-2026-000001" and after == "SR-2026-000005"
+
+
+def test_a_ticket_from_before_the_purchase_is_refused(agent, customer_unit):
+    report = imports.import_tickets(csv_text(
+        TICKET_HEADER, "A,2026-04-30 09:30,13811111111,LP-200,SN-1,phone,repair,onsite,new,,,,,,"), by=agent, now=NOW)
+    assert "before the unit was bought (2026-05-01)" in report.errors[0].errors["created_at"][0]
+
+
+def test_the_list_shows_the_year_of_tickets_from_other_years(client, agent, make_ticket):
+    make_ticket(now=datetime(2025, 3, 1, 10, 0, tzinfo=SHANGHAI))
+    client.force_login(agent)
+    page = client.get("/tickets/").content.decode()
+    assert "2025-03-01 10:00" in page

@@ -1,5 +1,7 @@
 """Small presentation helpers: coloured badges, person names, one form field."""
 from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -21,6 +23,15 @@ def badge(kind, value):
         return ""
     label = _LABELS[kind].get(value, value)
     return format_html('<span class="badge {}-{}">{}</span>', kind, value, label)
+
+
+@register.filter
+def short_when(moment):
+    """Month, day and time in the center's time zone; the year too when it is not this year."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    return date_format(local, "m-d H:i" if local.year == timezone.localdate().year else "Y-m-d H:i")
 
 
 @register.filter
