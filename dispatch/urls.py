@@ -11,5 +11,6 @@ urlpatterns = [
     path("status/", views.set_status, name="set_status"),
     path("field-job/", views_depot.field_job, name="field_job"),
     path("depot/<str:number>/", views_depot.depot, name="depot"),
+    path("depot/<str:number>/photos/<int:pk>/", views_depot.depot_photo, name="depot_photo"),
     path("depot/<str:number>/<str:step>/", views_depot.depot_step, name="depot_step"),
 ]

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 from tickets.exceptions import DomainError, InvalidInput
 from tickets.models import CustomerPhone, ProductUnit
 from tickets.phones import normalize_phone
+from tickets.uploads import serve_upload
 
 from . import selectors, services
 from .forms import FieldJobForm, ReceiveForm, ReturnForm, TestForm
-from .models import BenchTest, DepotReceipt
+from .models import BenchTest, DepotPhoto, DepotReceipt
 
 STEP_FORMS = {"receive": ReceiveForm, "test": TestForm, "return": ReturnForm}
 
@@ -43,6 +44,15 @@ def _context(request, ticket, forms=None):
 @login_required
 def depot(request, number):
     return render(request, "dispatch/depot.html", _context(request, _depot_ticket(request, number)))
+
+
+@login_required
+def depot_photo(request, number, pk):
+    """A receipt photo, to those who may open the ticket's bench page."""
+    from django.shortcuts import get_object_or_404
+
+    ticket = _depot_ticket(request, number)
+    return serve_upload(get_object_or_404(DepotPhoto, pk=pk, receipt__ticket=ticket).image)
 
 
 @login_required

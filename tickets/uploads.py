@@ -10,6 +10,7 @@ _SIGNATURES = {
     b"%PDF-": "pdf",
 }
 _EXTENSIONS = {"jpg": {"jpg", "jpeg"}, "png": {"png"}, "pdf": {"pdf"}}
+_CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
 
 
 def sniff_type(head):
@@ -62,3 +63,26 @@ def signature_from_data_url(value):
     upload = ContentFile(data, name="signature.png")
     validate_upload(upload)
     return upload
+
+
+def serve_upload(field_file):
+    """A stored upload as a response, for views that have already checked who may see
+    it (uploads are never served from a public MEDIA_URL). The type is read from the
+    content, as at upload, so a renamed file cannot be served as something else."""
+    from django.http import FileResponse, Http404
+
+    if not field_file:
+        raise Http404
+    try:
+        stream = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    kind = sniff_type(stream.read(16))
+    stream.seek(0)
+    if kind is None:
+        stream.close()
+        raise Http404
+    response = FileResponse(stream, content_type=_CONTENT_TYPES[kind])
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -15,5 +15,6 @@ urlpatterns = [
     path("escalations/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge_escalation"),
     path("<str:number>/", views.ticket_detail, name="ticket_detail"),
     path("<str:number>/signature.png", views.signature, name="signature"),
+    path("<str:number>/proof-of-purchase/", views.proof_of_purchase, name="proof_of_purchase"),
     path("<str:number>/<str:action>/", views.ticket_action, name="ticket_action"),
 ]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from tickets import choices
+from tickets.api.serializers import download_url
 from tickets.api.ticket_serializers import (
     TEXT_LIMIT,
     CompleteSerializer,
@@ -71,10 +72,15 @@ class SuggestionSerializer(serializers.Serializer):
 # --- depot bench --------------------------------------------------------------------------
 
 class DepotPhotoSerializer(serializers.ModelSerializer):
+    image = serializers.SerializerMethodField(help_text=_("Where to download the photo (GET, same authentication)."))
+
     class Meta:
         model = DepotPhoto
         fields = ["id", "image", "uploaded_at"]
         read_only_fields = fields
+
+    def get_image(self, photo) -> str:
+        return download_url(self, "depot-photo", number=self.context["ticket_number"], photo_id=photo.pk)
 
 
 class DepotReceiptSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers as drf
 from rest_framework import status, viewsets
@@ -16,9 +17,10 @@ from rest_framework.response import Response
 from tickets.api.permissions import ActionPermissions
 from tickets.api.ticket_serializers import TicketDetailSerializer
 from tickets.selectors import ticket_detail, visible_tickets
+from tickets.uploads import serve_upload
 
 from .. import selectors, services
-from ..models import BenchTest, DepotReceipt
+from ..models import BenchTest, DepotPhoto, DepotReceipt
 from . import serializers as s
 
 _REFUSALS = {
@@ -114,6 +116,7 @@ class DepotViewSet(viewsets.GenericViewSet):
     pagination_class = None
     action_perms = {
         "retrieve": ["tickets.view_ticket"],
+        "photo": ["tickets.view_ticket"],
         "receive": _ON_BENCH,
         "tests": ["dispatch.add_benchtest", *_ON_BENCH],
         "return_unit": _ON_BENCH,
@@ -127,11 +130,17 @@ class DepotViewSet(viewsets.GenericViewSet):
                    .prefetch_related("photos").first())
         tests = BenchTest.objects.filter(ticket=ticket).select_related("tested_by")
         body = s.DepotSerializer({"ticket": ticket, "receipt": receipt, "tests": tests},
-                                 context=self.get_serializer_context()).data
+                                 context={**self.get_serializer_context(), "ticket_number": ticket.number}).data
         return Response(body, status=status_code)
 
     def retrieve(self, request, number=None):
         return self._bench(self.get_object())
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>\d+)")
+    def photo(self, request, number=None, photo_id=None):
+        """One receipt photo as uploaded; 404 for a ticket you may not see."""
+        return serve_upload(get_object_or_404(DepotPhoto, pk=photo_id, receipt__ticket=self.get_object()).image)
 
     @extend_schema(request={"multipart/form-data": s.ReceiveSerializer},
                    responses={201: s.DepotSerializer, **_REFUSALS})

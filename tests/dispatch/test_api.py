@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dispatch import services
-from dispatch.models import BenchTest, DepotReceipt, EngineerProfile, EngineerStatus
+from dispatch.models import BenchTest, DepotPhoto, DepotReceipt, EngineerProfile, EngineerStatus
 from staff import roles
 from tests.factories import ProductLineFactory, UserFactory
 from tickets import choices
@@ -200,7 +200,21 @@ def test_depot_engineer_receives_a_unit_with_photos(api_client, depot_engineer, 
     assert (receipt["condition"], receipt["accessories"]) == ("Scratched lid", "Charger")
     assert receipt["received_by"]["id"] == depot_engineer.pk
     assert len(receipt["photos"]) == 2
-    assert receipt["photos"][0]["image"].startswith("http://testserver/media/depot/")
+    photo = DepotPhoto.objects.filter(receipt__ticket=depot_ticket).order_by("pk").first()
+    assert receipt["photos"][0]["image"] == f"http://testserver/api/depot/{depot_ticket.number}/photos/{photo.pk}/"
+    download = client.get(receipt["photos"][0]["image"])
+    assert download.status_code == 200 and download["Content-Type"] == "image/png"
+
+
+def test_a_photo_is_only_served_with_its_own_ticket(api_client, depot_engineer, depot_ticket, make_ticket,
+                                                    other_engineer):
+    client = api_client(depot_engineer)
+    receive(client, depot_ticket, photos=[png()])
+    photo = DepotPhoto.objects.get(receipt__ticket=depot_ticket)
+    other = make_ticket(service_type=choices.ServiceType.CARRY_IN)
+    assert client.get(f"/api/depot/{other.number}/photos/{photo.pk}/").status_code == 404
+    assert api_client(other_engineer).get(
+        f"/api/depot/{depot_ticket.number}/photos/{photo.pk}/").status_code in (403, 404)
 
 
 def test_receiving_twice_is_a_conflict(api_client, depot_engineer, depot_ticket):

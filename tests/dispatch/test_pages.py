@@ -129,7 +129,12 @@ def test_depot_page_receive_with_photo_then_test(client, depot_job, depot_engine
     url = reverse("dispatch:depot_step", args=[depot_job.number, "receive"])
     photo = SimpleUploadedFile("front.png", PNG, content_type="image/png")
     assert client.post(url, {"condition": "Cracked corner", "photos": [photo]}).status_code == 302
-    assert DepotReceipt.objects.get(ticket=depot_job).photos.count() == 1
+    stored = DepotReceipt.objects.get(ticket=depot_job).photos.get()
+    page = client.get(reverse("dispatch:depot", args=[depot_job.number])).content.decode()
+    photo_url = reverse("dispatch:depot_photo", args=[depot_job.number, stored.pk])
+    assert photo_url in page and "/media/" not in page
+    shown = client.get(photo_url)
+    assert shown.status_code == 200 and b"".join(shown.streaming_content) == PNG
     ticket_services.start_work(depot_job, by=depot_engineer, now=timezone.now())
     client.post(reverse("dispatch:depot_step", args=[depot_job.number, "test"]),
                 {"kind": "fault", "result": "fault_confirmed"})

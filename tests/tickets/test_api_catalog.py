@@ -1,11 +1,13 @@
 """Customers, product models and units through the API: who may read and write them,
 the phone list, the proof-of-purchase upload, and per-field errors."""
 import pytest
+from rest_framework.test import APIClient
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from staff import roles
 from tests.factories import (
-    CustomerFactory, CustomerPhoneFactory, ProductLineFactory, ProductModelFactory, ProductUnitFactory, UserFactory,
+    CustomerFactory, CustomerPhoneFactory, ProductLineFactory, ProductModelFactory, ProductUnitFactory, TicketFactory,
+    UserFactory,
 )
 from tickets.models import Customer, ProductModel, ProductUnit
 
@@ -192,8 +194,23 @@ def test_unit_with_proof_image_upload(api_client, agent, settings, tmp_path):
     body = unit_body(proof_image=SimpleUploadedFile("invoice.png", PNG, content_type="image/png"))
     response = api_client(agent).post(UNITS, body, format="multipart")
     assert response.status_code == 201, response.data
-    assert response.data["proof_image"].endswith(".png")
-    assert ProductUnit.objects.get().proof_image.read() == PNG
+    unit = ProductUnit.objects.get()
+    assert response.data["proof_image"] == f"http://testserver/api/units/{unit.pk}/proof/"
+    assert unit.proof_image.read() == PNG
+    download = api_client(agent).get(response.data["proof_image"])
+    assert download.status_code == 200 and download["Content-Type"] == "image/png"
+    assert b"".join(download.streaming_content) == PNG
+
+
+def test_proof_download_needs_the_view_permission(api_client, agent, engineer, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    body = unit_body(proof_image=SimpleUploadedFile("invoice.png", PNG, content_type="image/png"))
+    url = api_client(agent).post(UNITS, body, format="multipart").data["proof_image"]
+    assert api_client(engineer).get(url).status_code in (403, 404)
+    assert APIClient().get(url).status_code in (401, 403)
+    unit = ProductUnit.objects.get()
+    TicketFactory(unit=unit, customer=unit.customer, assignee=engineer, status="dispatched")
+    assert api_client(engineer).get(url).status_code == 200  # now one of the engineer's jobs
 
 
 @pytest.mark.parametrize("name, content", [("invoice.png", b"MZ\x90\x00 not a png"), ("invoice.exe", PNG)])

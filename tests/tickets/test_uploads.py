@@ -88,3 +88,36 @@ def test_unit_proof_image_field_runs_the_validator(tmp_path, settings):
     with pytest.raises(ValidationError) as excinfo:
         unit.full_clean()
     assert "proof_image" in excinfo.value.message_dict
+
+
+def test_proof_of_purchase_is_served_only_to_who_may_see_the_ticket(client, make_ticket, unit, agent, engineer,
+                                                                       settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 32
+    unit.proof_image = SimpleUploadedFile("proof.png", png)
+    unit.save()
+    ticket = make_ticket()
+    url = reverse("tickets:proof_of_purchase", args=[ticket.number])
+    client.force_login(agent)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert url in page and "/media/" not in page
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == png
+    client.force_login(engineer)  # not assigned to this ticket
+    assert client.get(url).status_code == 404
+
+
+def test_a_stored_file_that_is_not_an_accepted_type_is_not_served(client, make_ticket, unit, agent, settings,
+                                                                  tmp_path):
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    unit.proof_image.save("proof.png", ContentFile(b"<html>not an image</html>"), save=True)
+    ticket = make_ticket()
+    client.force_login(agent)
+    assert client.get(reverse("tickets:proof_of_purchase", args=[ticket.number])).status_code == 404

@@ -3,6 +3,7 @@
 They validate input only; creating a customer or a unit goes through tickets.services.
 Ticket serializers live in ticket_serializers.py."""
 from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
 from rest_framework import serializers
 
 from ..models import Customer, CustomerPhone, ProductLine, ProductModel, ProductUnit
@@ -72,11 +73,20 @@ class ProductModelSerializer(serializers.ModelSerializer):
         }
 
 
+def download_url(serializer, name, **kwargs):
+    """Absolute URL of an endpoint that serves an upload after its permission checks."""
+    url = reverse(name, kwargs=kwargs)
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(url) if request else url
+
+
 class UnitSerializer(serializers.ModelSerializer):
     """Read representation of a product unit, with its model's code for display."""
 
     model_code = serializers.CharField(source="model.code", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
+    proof_image = serializers.SerializerMethodField(
+        help_text=_("Where to download the proof of purchase (GET, same authentication), or null."))
 
     class Meta:
         model = ProductUnit
@@ -84,6 +94,9 @@ class UnitSerializer(serializers.ModelSerializer):
                   "purchase_date", "invoice_number", "proof_image", "proof_verified", "sold_by",
                   "created_at"]
         read_only_fields = fields
+
+    def get_proof_image(self, unit) -> str | None:
+        return download_url(self, "unit-proof", pk=unit.pk) if unit.proof_image else None
 
 
 class UnitWriteSerializer(serializers.ModelSerializer):
@@ -112,3 +125,4 @@ class UnitWriteSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"serial_number": _("A unit of this model with this serial number already exists.")})
         return attrs
+

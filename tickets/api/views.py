@@ -1,10 +1,15 @@
 """API views for the intake records: customers, product models, units.
 The ticket endpoints are in ticket_views.py."""
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from .. import services
+from ..selectors import visible_tickets
+from ..uploads import serve_upload
 from ..filtersets import CustomerFilterSet, ProductModelFilterSet
 from ..models import Customer, ProductModel, ProductUnit
 from ..filtersets import ProductUnitFilterSet
@@ -88,3 +93,14 @@ class UnitViewSet(ReadWriteViewSet):
         if unit is None:
             return services.create_unit(by=self.request.user, **data)
         return services.update_unit(unit, by=self.request.user, **data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def proof(self, request, pk=None):
+        """The proof of purchase as uploaded (JPEG, PNG or PDF), to those who see every
+        ticket or have a ticket on this unit; 404 otherwise or when there is none."""
+        unit = self.get_object()
+        if not (request.user.has_perm("tickets.view_all_tickets")
+                or visible_tickets(request.user).filter(unit=unit).exists()):
+            raise Http404
+        return serve_upload(unit.proof_image)

@@ -6,7 +6,7 @@ from typing import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +20,7 @@ from ..choices import ALLOWED_TRANSITIONS, OPEN_STATUSES, Outcome, ServiceType, 
 from ..exceptions import Conflict, DomainError
 from ..exceptions import PermissionDenied as DomainPermissionDenied
 from .. import selectors
+from ..uploads import serve_upload
 from .common import add_errors
 
 
@@ -141,9 +142,14 @@ def _render_detail(request, ticket, *, bound=None, status=200):
 def signature(request, number):
     """The customer's signature, only to those who may see the ticket (not from MEDIA_URL)."""
     report = getattr(_visible_ticket(request, number), "service_report", None)
-    if report is None or not report.customer_signature:
-        raise Http404
-    return FileResponse(report.customer_signature.open("rb"), content_type="image/png")
+    return serve_upload(report.customer_signature if report else None)
+
+
+@login_required
+def proof_of_purchase(request, number):
+    """The proof of purchase of the ticket's unit, to those who may see the ticket."""
+    ticket = _visible_ticket(request, number)
+    return serve_upload(ticket.unit.proof_image if ticket.unit else None)
 
 
 @login_required
