@@ -58,6 +58,32 @@ def policy_for(priority):
     )
 
 
+@dataclass(frozen=True)
+class TargetsInForce:
+    """What the ticket page shows: the policy's targets for this ticket and where they count."""
+
+    response: timedelta
+    completion: timedelta
+    special_completion: timedelta
+    arrival: timedelta
+    part_return: timedelta
+    callback: timedelta
+    calendar: object
+    callback_calendar: object
+    special: bool
+
+
+def targets_in_force(ticket):
+    policy = policy_for(ticket.priority)
+    return TargetsInForce(
+        response=policy.targets[ClockKind.RESPONSE], completion=policy.targets[ClockKind.COMPLETION],
+        special_completion=policy.targets["special_completion"],
+        arrival=target_for(ticket, ClockKind.ARRIVAL, policy), part_return=policy.targets[ClockKind.PART_RETURN],
+        callback=policy.targets[ClockKind.CALLBACK], calendar=policy.calendar_record,
+        callback_calendar=policy.calendar_for(ClockKind.CALLBACK)[0], special=bool(ticket.special_circumstance),
+    )
+
+
 def target_for(ticket, kind, policy):
     if kind == ClockKind.COMPLETION and ticket.special_circumstance:
         return policy.targets["special_completion"]

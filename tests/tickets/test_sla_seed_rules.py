@@ -195,3 +195,23 @@ def test_urgent_migration_leaves_an_edited_policy_alone(db):
     migration.shorter_urgent_targets(apps, None)
     urgent = SlaPolicy.objects.get(priority="urgent")
     assert (urgent.response_minutes, urgent.completion_minutes) == (90, 300)
+
+
+def test_ticket_page_shows_the_urgent_targets_in_force(make_ticket, client, dispatcher):
+    from django.urls import reverse
+
+    ticket = make_ticket(now=sh(23, 9), priority=choices.Priority.URGENT)
+    client.force_login(dispatcher)
+    html = client.get(reverse("tickets:ticket_detail", args=[ticket.number])).content.decode()
+    targets = html[html.index("Targets in force (Urgent)"):html.index("</dl>", html.index("Targets in force"))]
+    assert "2h 00m" in targets and "4h 00m" in targets and "6h 00m with a special circumstance" in targets
+    assert "working hours of “Service center”" in html
+
+
+def test_ticket_page_of_a_critical_ticket_says_24x7(make_ticket, client, dispatcher):
+    from django.urls import reverse
+
+    ticket = make_ticket(now=sh(23, 9), priority=choices.Priority.CRITICAL)
+    client.force_login(dispatcher)
+    html = client.get(reverse("tickets:ticket_detail", args=[ticket.number])).content.decode()
+    assert "Targets in force (Critical)</strong>\n      · 24×7" in html

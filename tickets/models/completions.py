@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import choices
 from .core import Ticket
-from .sla import ClockOutcome
+from .sla import ClockKind, ClockOutcome
 
 
 def _clock_outcome(label):
@@ -60,6 +60,13 @@ class Completion(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id}#{self.sequence}"
+
+    def clock_results(self):
+        """[(clock label, outcome)] of the clocks that ran, in lifecycle order (for pages)."""
+        fields = (("response_outcome", ClockKind.RESPONSE), ("arrival_outcome", ClockKind.ARRIVAL),
+                  ("completion_outcome", ClockKind.COMPLETION), ("part_return_outcome", ClockKind.PART_RETURN),
+                  ("callback_outcome", ClockKind.CALLBACK))
+        return [(kind.label, getattr(self, field)) for field, kind in fields if getattr(self, field)]
 
     @property
     def cycle(self):
