@@ -101,3 +101,9 @@ def test_saturday_opening_hours_count_for_the_clocks(center, make_ticket):
     assert response_due(make_ticket, sh(2026, 11, 27, 17)) == sh(2026, 11, 28, 12)
     critical = make_ticket(now=sh(2026, 11, 27, 17), priority=choices.Priority.CRITICAL)
     assert SlaClock.objects.get(ticket=critical, kind=ClockKind.RESPONSE).due_at == sh(2026, 11, 27, 21)
+
+
+def test_holiday_names_follow_the_centers_language(center, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    call_command("load_holidays", "--year", "2026")
+    assert CalendarDay.objects.get(calendar=center, date=date(2026, 10, 1)).name == "国庆节"

@@ -5,6 +5,7 @@ administrator corrected in the admin survives the next (yearly) load."""
 from dataclasses import dataclass
 from datetime import time
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -26,13 +27,18 @@ def statutory_days(country, year):
     import holidays
 
     try:
-        calendar = holidays.country_holidays(country, years=year)
+        calendar = holidays.country_holidays(country, years=year, language=_holiday_language())
     except NotImplementedError:
         raise InvalidInput(_("No holiday calendar for country %(country)s.") % {"country": country}) from None
     days = [(day, CalendarDay.Kind.HOLIDAY, str(name)[:80]) for day, name in sorted(calendar.items())]
     makeup = sorted(d for d in getattr(calendar, "weekend_workdays", ()) if d.year == year)
     days += [(day, CalendarDay.Kind.WORKDAY, _("Make-up working day")) for day in makeup]
     return days
+
+
+def _holiday_language():
+    """Holiday names in the center's language (the library falls back to its default)."""
+    return "zh_CN" if settings.LANGUAGE_CODE.lower().startswith("zh") else "en_US"
 
 
 def working_day_hours(calendar):
