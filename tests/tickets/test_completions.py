@@ -159,3 +159,18 @@ def test_ticket_page_shows_completions_and_targets(job, agent, client, dispatche
     assert 'id="completion-1"' in html and 'id="completion-2"' in html
     assert "repeat of #1" in html and "failed repair" in html
     assert "Targets in force (Normal)" in html and "6h 00m" in html and "8h 00m" in html
+
+
+def test_migration_backfills_completed_work_with_its_clock_results(job, engineer):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    ticket = job(HARDWARE, parts=True)
+    Completion.objects.all().delete()  # as before the migration
+    import_module("tickets.migrations.0007_urgent_policy_and_completion_history").backfill_completions(
+        apps, None, batch=1)
+    completion = Completion.objects.get(ticket=ticket)
+    assert (completion.sequence, completion.engineer, completion.parts_replaced, completion.fault_kind) == (
+        1, engineer, True, HARDWARE)
+    assert (completion.completion_outcome, completion.callback_outcome) == (ClockOutcome.MET, "")

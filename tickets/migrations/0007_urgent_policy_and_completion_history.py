@@ -25,24 +25,31 @@ OUTCOME_FIELDS = {"response": "response_outcome", "arrival": "arrival_outcome", 
                   "part_return": "part_return_outcome", "callback": "callback_outcome"}
 
 
-def backfill_completions(apps, schema_editor):
+def backfill_completions(apps, schema_editor, batch=2000):
+    """Batches of tickets: three queries and one bulk insert per batch."""
     Ticket = apps.get_model("tickets", "Ticket")
     Completion = apps.get_model("tickets", "Completion")
     SlaClock = apps.get_model("tickets", "SlaClock")
     ServiceReport = apps.get_model("tickets", "ServiceReport")
     done = (Ticket.objects.filter(completed_at__isnull=False).exclude(outcome__in=["", "answered"])
             .select_related("fault_code").order_by("pk"))
-    for ticket in done.iterator(chunk_size=2000):
-        report = ServiceReport.objects.filter(ticket=ticket).first()
-        completion = Completion(
-            ticket=ticket, sequence=ticket.reopen_count + 1, outcome=ticket.outcome, engineer_id=ticket.assignee_id,
-            fault_kind=ticket.fault_kind or (ticket.fault_code.kind if ticket.fault_code_id else ""),
-            parts_replaced=bool(report and report.parts_replaced), assigned_at=ticket.assigned_at,
-            started_at=ticket.started_at or ticket.arrived_at, completed_at=ticket.completed_at)
-        for kind, outcome in SlaClock.objects.filter(ticket=ticket, cycle=ticket.reopen_count).values_list(
-                "kind", "outcome"):
-            setattr(completion, OUTCOME_FIELDS[kind], outcome)
-        completion.save()
+    last = 0
+    while True:
+        tickets = list(done.filter(pk__gt=last)[:batch])
+        if not tickets:
+            return
+        last = tickets[-1].pk
+        ids = [t.pk for t in tickets]
+        parts = dict(ServiceReport.objects.filter(ticket_id__in=ids).values_list("ticket_id", "parts_replaced"))
+        outcomes = {}
+        for ticket_id, cycle, kind, outcome in SlaClock.objects.filter(ticket_id__in=ids).values_list(
+                "ticket_id", "cycle", "kind", "outcome"):
+            outcomes.setdefault((ticket_id, cycle), {})[OUTCOME_FIELDS[kind]] = outcome
+        Completion.objects.bulk_create([Completion(
+            ticket=t, sequence=t.reopen_count + 1, outcome=t.outcome, engineer_id=t.assignee_id,
+            fault_kind=t.fault_kind or (t.fault_code.kind if t.fault_code_id else ""),
+            parts_replaced=bool(parts.get(t.pk)), assigned_at=t.assigned_at, started_at=t.started_at or t.arrived_at,
+            completed_at=t.completed_at, **outcomes.get((t.pk, t.reopen_count), {})) for t in tickets])
 
 
 class Migration(migrations.Migration):
