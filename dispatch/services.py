@@ -81,8 +81,8 @@ def receive_unit(ticket, *, by, now, condition, accessories="", photos=()):
         record.save()
     _recheck_warranty(ticket, by=by, now=now)
     ticket_services.log_event(ticket, kind=EventKind.UPDATE, by=by, now=now,
-                              message=_("Unit received: %(condition)s") % {"condition": receipt.condition},
-                              data={"depot_receipt": receipt.pk, "photos": len(photos)})
+                              data={"depot_receipt": receipt.pk, "photos": len(photos)},
+                              text="unit_received", params={"condition": receipt.condition})
     return receipt
 
 
@@ -93,7 +93,9 @@ def _recheck_warranty(ticket, *, by, now):
     if (verdict.status, verdict.is_doa) != (ticket.warranty_status, ticket.is_doa):
         ticket_services.log_event(ticket, kind=EventKind.UPDATE, by=by, now=now,
                                   data={"warranty_status": verdict.status, "is_doa": verdict.is_doa,
-                                        "previous_warranty_status": ticket.warranty_status})
+                                        "previous_warranty_status": ticket.warranty_status},
+                                  text="warranty_rechecked",
+                                  params={"from": ticket.warranty_status, "to": verdict.status})
         ticket.warranty_status, ticket.is_doa = verdict.status, verdict.is_doa
         ticket.save(update_fields=["warranty_status", "is_doa", "updated_at"])
 
@@ -112,9 +114,8 @@ def record_test(ticket, *, by, now, kind, result, notes=""):
         raise InvalidInput(_("This result does not belong to that test."))
     test.save()
     ticket_services.log_event(ticket, kind=EventKind.NOTE, by=by, now=now,
-                              message=_("%(kind)s: %(result)s.") % {"kind": test.get_kind_display(), "result": test.get_result_display()}
-                              + (f" {test.notes}" if test.notes else ""),
-                              data={"bench_test": test.pk, "kind": kind, "result": result})
+                              message=test.notes, data={"bench_test": test.pk, "kind": kind, "result": result},
+                              text="bench_test", params={"kind": kind, "result": result})
     return test
 
 
@@ -148,9 +149,8 @@ def return_to_customer(ticket, *, by, now, method, tracking=""):
     receipt.return_tracking, receipt.returned_by = tracking.strip(), by
     receipt.save()
     ticket_services.log_event(ticket, kind=EventKind.UPDATE, by=by, now=now,
-                              message=_("Unit returned to the customer (%(method)s).") % {
-                                  "method": receipt.get_return_method_display()},
-                              data={"returned": method, "tracking": receipt.return_tracking})
+                              data={"returned": method, "tracking": receipt.return_tracking},
+                              text="unit_returned", params={"method": method})
     return receipt
 
 
@@ -179,6 +179,5 @@ def enter_field_job(*, by, now, engineer, customer, unit, category, service_type
     if completion:
         ticket = ticket_services.complete(ticket, by=by, now=now, **completion)
     ticket_services.log_event(ticket, kind=EventKind.NOTE, by=by, now=now,
-                              message=_("Field job entered afterwards with its real times."),
-                              data={"field_job": True}, on_behalf_of=engineer if by.pk != engineer.pk else None)
+                              data={"field_job": True}, text="field_job_entered", on_behalf_of=engineer if by.pk != engineer.pk else None)
     return ticket

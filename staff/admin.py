@@ -17,6 +17,6 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("title", "recipient", "kind", "created_at", "read_at")
+    list_display = ("__str__", "recipient", "kind", "created_at", "read_at")
     list_filter = ("kind",)
     list_select_related = ("recipient",)

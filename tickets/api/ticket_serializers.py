@@ -115,11 +115,18 @@ class TicketDetailSerializer(TicketSerializer):
 class TicketEventSerializer(serializers.ModelSerializer):
     actor = UserRefSerializer(read_only=True, allow_null=True)
     on_behalf_of = UserRefSerializer(read_only=True, allow_null=True)
+    text = serializers.SerializerMethodField(help_text="The event in the request's language (Accept-Language).")
 
     class Meta:
         model = TicketEvent
-        fields = ["id", "at", "kind", "actor", "on_behalf_of", "from_status", "to_status", "message", "data"]
+        fields = ["id", "at", "kind", "actor", "on_behalf_of", "from_status", "to_status", "text", "message", "data"]
         read_only_fields = fields
+
+
+    def get_text(self, event) -> str:
+        from tickets.templatetags.ticket_ui import event_text
+
+        return event_text(event)
 
 
 class TicketCreateSerializer(serializers.ModelSerializer):
