@@ -137,11 +137,15 @@ class TicketCreateSerializer(serializers.ModelSerializer):
     fault_code = serializers.PrimaryKeyRelatedField(queryset=FaultCode.objects.all(), required=False,
                                                     allow_null=True)
     fault_description = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True)
+    duplicate_reason = serializers.CharField(
+        max_length=TEXT_LIMIT, required=False, allow_blank=True, write_only=True,
+        help_text="Needed when the unit already has an open ticket (otherwise 409 `open_ticket_exists` "
+                  "with `open_ticket`); recorded on the new ticket's timeline.")
 
     class Meta:
         model = Ticket
         fields = ["customer", "unit", "channel", "category", "service_type", "priority",
-                  "fault_description", "fault_code"]
+                  "fault_description", "fault_code", "duplicate_reason"]
 
     def validate(self, attrs):
         unit, customer = attrs.get("unit"), attrs["customer"]

@@ -143,7 +143,8 @@ class Command(BaseCommand):
         t = ticket(4, hours_ago=8)
         services.assign_ticket(t, users["onsite"], by=dispatcher, now=now - timedelta(hours=7))
         services.arrive(t, by=users["onsite"], now=now - timedelta(hours=6))
-        t = ticket(0, hours_ago=30, priority=choices.Priority.CRITICAL)
+        t = ticket(0, hours_ago=30, priority=choices.Priority.CRITICAL,
+                   duplicate_reason="Second fault on the same printer.")
         services.assign_ticket(t, users["onsite2"], by=dispatcher, now=now - timedelta(hours=29))
         services.arrive(t, by=users["onsite2"], now=now - timedelta(hours=28))
         services.complete(t, by=users["onsite2"], now=now - timedelta(hours=26), outcome=choices.Outcome.REPAIRED,
