@@ -108,3 +108,21 @@ class FieldJobForm(forms.Form):
                 if not data.get(name):
                     self.add_error(name, _("Needed when the job was completed."))
         return data
+
+
+class EngineerForm(forms.Form):
+    """What a supervisor sets for an engineer on the engineers page."""
+
+    product_lines = forms.ModelMultipleChoiceField(
+        label=_("Skills (product lines)"), queryset=ProductLine.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple)
+    area = forms.ChoiceField(label=_("Area"), choices=choices.Area.choices)
+    does_onsite = forms.BooleanField(label=_("Onsite jobs"), required=False)
+    does_depot = forms.BooleanField(label=_("Depot jobs (carry-in, mail-in)"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=EngineerStatus.choices)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("does_onsite") or data.get("does_depot")):
+            raise forms.ValidationError(_("An engineer works onsite jobs, depot jobs or both."))
+        return data

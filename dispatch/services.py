@@ -21,6 +21,37 @@ def profile_for(user):
     return profile
 
 
+def ensure_engineer_profile(user, *, role):
+    """The engineer's profile, created when the role is given: depot engineers work
+    carry-in/mail-in units, onsite engineers go out. An existing profile is kept."""
+    from staff import roles
+
+    depot = role == roles.DEPOT_ENGINEER
+    profile, _ = EngineerProfile.objects.get_or_create(
+        user=user, defaults={"does_depot": depot, "does_onsite": not depot})
+    return profile
+
+
+@transaction.atomic
+def update_engineer(profile, *, by, now, product_lines, area, does_onsite, does_depot, status):
+    """Skills (product lines), area, service types and status of an engineer, set by a
+    supervisor or dispatcher from the engineers page."""
+    if not by.has_perm("dispatch.change_engineerprofile"):
+        raise PermissionDenied(_("You are not allowed to change engineers."))
+    if area not in choices.Area.values:
+        raise InvalidInput(_("Unknown area."))
+    if not (does_onsite or does_depot):
+        raise InvalidInput(_("An engineer works onsite jobs, depot jobs or both."))
+    profile = EngineerProfile.objects.select_for_update().get(pk=profile.pk)
+    profile.area, profile.does_onsite, profile.does_depot = area, does_onsite, does_depot
+    profile.save(update_fields=["area", "does_onsite", "does_depot"])
+    profile.product_lines.set(product_lines)
+    if status != profile.status:
+        set_status(profile.user, status, by=by, now=now)
+        profile.refresh_from_db()
+    return profile
+
+
 @transaction.atomic
 def set_status(engineer, status, *, by, now):
     """An engineer sets their own status; a dispatcher may set anyone's."""

@@ -98,7 +98,7 @@ class Command(BaseCommand):
                   "onsite2": (["laptops", "printers"], True, False, choices.Area.SUBURBAN),
                   "depot": (["laptops", "printers", "routers"], False, True, choices.Area.URBAN)}
         for username, (lines, onsite, depot, area) in skills.items():
-            profile, _ = EngineerProfile.objects.get_or_create(
+            profile, _ = EngineerProfile.objects.update_or_create(  # the profile exists once the role is given
                 user=users[username], defaults={"does_onsite": onsite, "does_depot": depot, "area": area})
             profile.product_lines.set(ProductLine.objects.filter(code__in=lines))
 
