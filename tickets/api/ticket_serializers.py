@@ -171,7 +171,7 @@ class EngineerField(serializers.PrimaryKeyRelatedField):
 
     def to_internal_value(self, data):
         user = super().to_internal_value(data)
-        if not user.has_perm("tickets.work_ticket"):
+        if user.is_superuser or not user.has_perm("tickets.work_ticket"):
             raise serializers.ValidationError(_("This user is not an engineer."))
         return user
 
