@@ -154,3 +154,10 @@ def test_inquiry_answered_on_the_call_without_a_picked_unit_has_none(client, age
     ticket = Ticket.objects.get()
     assert response.status_code == 302
     assert ticket.unit is None and not ticket.is_doa and ticket.status == choices.Status.CLOSED
+
+
+def test_refused_intake_does_not_flag_the_unused_new_unit_fields(client, agent, unit, now):
+    _create(agent, unit, now)
+    client.force_login(agent)
+    html = client.post(reverse("tickets:intake"), _page_data(customer=unit.customer.pk, unit=unit.pk)).content.decode()
+    assert "This field is required." not in html

@@ -64,6 +64,8 @@ def intake(request):
         if ticket is not None:
             messages.success(request, _("Ticket %(number)s created.") % {"number": ticket.number})
             return redirect(ticket)
+        if not forms.unit.has_input():  # not used: show it empty, not "required" errors
+            forms.unit = NewUnitForm(prefix="nu")
     context = {"forms": forms, "form": forms.ticket, "customer": customer,
                "verdict": _initial_verdict(forms.ticket, now=now), **_refusal_links(forms.refusal)}
     if request.htmx and request.GET.get("panel"):
