@@ -105,7 +105,9 @@ def escalation_texts(*, ticket, clock_kind, level, due_at, escalation_id):
     """What the sweep writes when one level of one clock is raised: the timeline event's
     fields (kind, data with text kind + params) and the notification's (kind, text kind,
     params). Pure: the bulk sweep builds its rows from it too. `ticket` needs `number`
-    and `customer.name` loaded."""
+    and `customer.name` loaded. Both dicts are model fields, so a bulk writer does
+    ``TicketEvent(ticket=t, actor=None, at=now, **event)`` and
+    ``Notification(recipient=u, created_at=now, link=url, **note)``."""
     from staff.models import Notification
 
     is_warning = level == EscalationLevel.WARNING
