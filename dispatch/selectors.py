@@ -40,7 +40,7 @@ def engineers(*, area=None, product_line=None, service_type=None):
     """Engineer profiles of active engineers with open-job load and their open jobs."""
     open_jobs = Ticket.objects.filter(status__in=OPEN_STATUSES).select_related("customer", "unit__model") \
         .order_by("status", "completion_due_at", "id")
-    profiles = (EngineerProfile.objects.filter(user__is_active=True)
+    profiles = (EngineerProfile.objects.filter(user__is_active=True, user__is_superuser=False)
                 .select_related("user").prefetch_related(
                     "product_lines", Prefetch("user__assigned_tickets", queryset=open_jobs, to_attr="open_jobs"))
                 .annotate(load=Count("user__assigned_tickets",

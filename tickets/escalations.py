@@ -13,13 +13,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from staff import roles
-from staff.models import Notification
 from staff.services import notify
 
 from .choices import EventKind
 from .exceptions import InvalidInput, PermissionDenied, TransitionNotAllowed
-from .models import ClockKind, Escalation, EscalationLevel, LEVEL_ORDER, SlaClock
+from .models import Escalation, EscalationLevel, LEVEL_ORDER, SlaClock
 from .services import log_event
+from .texts import escalation_texts
 
 log = logging.getLogger(__name__)
 SWEEP_LIMIT = 5000
@@ -65,15 +65,10 @@ def _raise(clock, level, threshold, *, now, members=None):
         log.info("escalation %s/%s already raised", clock.pk, level)
         return 0
     _flag_ticket(ticket, level)
-    title = _escalation_title(clock, level)
-    log_event(ticket, kind=EventKind.SLA_WARNING if level == EscalationLevel.WARNING else EventKind.ESCALATION,
-              by=None, now=now, message=title,
-              data={"clock": clock.kind, "level": level, "due_at": threshold.isoformat(),
-                    "escalation": escalation.pk})
-    notify(recipients_for(ticket, level, members=members), title=title, now=now, link=ticket.get_absolute_url(),
-           body=_("Customer: %(customer)s") % {"customer": ticket.customer.name},
-           kind=Notification.Kind.WARNING if level == EscalationLevel.WARNING else Notification.Kind.ESCALATION,
-           email=True)
+    event, note = escalation_texts(ticket=ticket, clock_kind=clock.kind, level=level, due_at=threshold,
+                                   escalation_id=escalation.pk)
+    log_event(ticket, by=None, now=now, **event)
+    notify(recipients_for(ticket, level, members=members), now=now, link=ticket.get_absolute_url(), email=True, **note)
     return 1
 
 
@@ -82,11 +77,6 @@ def _flag_ticket(ticket, level):
     if not getattr(ticket, field):
         setattr(ticket, field, True)
         type(ticket).objects.filter(pk=ticket.pk).update(**{field: True})
-
-
-def _escalation_title(clock, level):
-    return _("%(level)s: %(clock)s clock of %(number)s") % {
-        "level": EscalationLevel(level).label, "clock": ClockKind(clock.kind).label, "number": clock.ticket.number}
 
 
 def recipients_for(ticket, level, *, members=None):
@@ -114,6 +104,6 @@ def acknowledge(escalation, *, by, now, note=""):
     escalation.acknowledged_by, escalation.acknowledged_at, escalation.note = by, now, note.strip()
     escalation.save(update_fields=["acknowledged_by", "acknowledged_at", "note"])
     log_event(escalation.ticket, kind=EventKind.ESCALATION, by=by, now=now,
-              message=_("Escalation acknowledged: %(level)s") % {"level": escalation.get_level_display()},
-              data={"escalation": escalation.pk, "acknowledged": True})
+              data={"escalation": escalation.pk, "acknowledged": True},
+              text="escalation_acknowledged", params={"level": escalation.level})
     return escalation

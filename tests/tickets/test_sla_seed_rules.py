@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dispatch.services import receive_unit
+from tickets.templatetags.ticket_ui import event_text
 from tickets import choices, escalations, services
 from tickets.models import ClockKind, ClockOutcome, Escalation, EscalationLevel, SlaClock, SlaPolicy, TicketEvent
 
@@ -48,7 +49,8 @@ def test_hold_after_the_completion_deadline_keeps_the_six_hour_target_and_the_br
     worked.refresh_from_db()
     assert worked.special_circumstance == "" and worked.completion_due_at == sh(23, 15)
     late = TicketEvent.objects.get(ticket=worked, kind=choices.EventKind.UPDATE, data__late=True)
-    assert "after the completion deadline (2026-11-23 15:00)" in late.message and "breach stands" in late.message
+    text = event_text(late)
+    assert "after the completion deadline (2026-11-23 15:00)" in text and "breach stands" in text
     services.resume(worked, by=engineer, now=sh(23, 16, 30))
     services.complete(worked, by=engineer, now=sh(23, 17), outcome=choices.Outcome.REPAIRED,
                       work_done="Fitted the part", customer_confirmation="Mr. Li")

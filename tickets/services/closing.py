@@ -10,6 +10,7 @@ from .. import choices, clocks
 from ..choices import EventKind, Status
 from ..exceptions import InvalidInput, TransitionNotAllowed
 from ..models import ClockKind, Ticket
+from ..texts import person_ref
 from . import completions
 from .base import _check_transition, _lock, _move, log_event, require_perm
 
@@ -80,10 +81,8 @@ def reopen(ticket, *, by, now, reason):
     if repeat:
         engineer = completion.engineer
         log_event(ticket, kind=EventKind.UPDATE, by=by, now=now, data={"repeat_of_completion": completion.pk},
-                  message=_("Repeat repair: the fault came back within the window of %(engineer)s's job "
-                            "(completion %(sequence)s).") % {
-                      "engineer": (engineer.get_full_name() or engineer.username) if engineer else "—",
-                      "sequence": completion.sequence})
+                  text="repeat_repair",
+                  params={"engineer": person_ref(completion.engineer), "sequence": completion.sequence})
     return ticket
 
 
@@ -114,8 +113,7 @@ def auto_close_unreachable(*, now, batch=500):
             ticket.closed_at = now
             clocks.stop_clock(ticket, ClockKind.CALLBACK, now=now)
             _move(ticket, "close", by=system, now=now, data={"reason": ticket.close_reason, "automatic": True},
-                  message=_("Closed automatically: no callback within %(days)s days.") % {
-                      "days": settings.AUTO_CLOSE_DAYS})
+                  params={"reason": ticket.close_reason, "automatic": True, "days": settings.AUTO_CLOSE_DAYS})
             closed += 1
     return closed
 
@@ -136,7 +134,8 @@ def change_priority(ticket, priority, *, by, now, reason=""):
     clocks.recompute(ticket, now=now)
     ticket.save()
     log_event(ticket, kind=EventKind.UPDATE, by=by, now=now, message=reason.strip(),
-              data={"priority": priority, "previous_priority": previous})
+              data={"priority": priority, "previous_priority": previous},
+              text="priority_changed", params={"from": previous, "to": priority})
     return ticket
 
 
@@ -149,6 +148,6 @@ def receive_defective_part(ticket, *, by, now, note=""):
     if clock is None:
         raise TransitionNotAllowed(_("No defective part is due back for %(number)s.") % {"number": ticket.number})
     ticket.save()
-    log_event(ticket, kind=EventKind.PART_USED, by=by, now=now, message=note.strip() or _("Defective part received."),
-              data={"part_return": clock.outcome})
+    log_event(ticket, kind=EventKind.PART_USED, by=by, now=now, message=note.strip(),
+              data={"part_return": clock.outcome}, text="part_received")
     return ticket

@@ -11,6 +11,7 @@ from ..choices import EventKind, Status
 from ..exceptions import Conflict, InvalidFields, InvalidInput, TransitionNotAllowed
 from ..models import ClockKind, ServiceReport, Ticket
 from ..signals import after_transition
+from ..texts import person_ref
 from ..uploads import validate_upload
 from . import completions
 from .base import (
@@ -55,9 +56,8 @@ def assign_ticket(ticket, engineer, *, by, now, travel_minutes=None):
         _start_work_clocks(ticket, now=now)
     ticket.first_assigned_at = ticket.first_assigned_at or now
     _move(ticket, "assign", by=by, now=now, data={"assignee": engineer.pk})
-    log_event(ticket, kind=EventKind.ASSIGNMENT, by=by, now=now,
-              message=_("Assigned to %(name)s") % {"name": engineer.get_full_name() or engineer},
-              data={"assignee": engineer.pk})
+    log_event(ticket, kind=EventKind.ASSIGNMENT, by=by, now=now, data={"assignee": engineer.pk},
+              text="assigned", params={"to": person_ref(engineer)})
     return ticket
 
 
@@ -101,7 +101,8 @@ def reassign_ticket(ticket, engineer, *, by, now, reason, expected_assignee_id):
     ticket.assigned_at = now
     ticket.save()
     log_event(ticket, kind=EventKind.ASSIGNMENT, by=by, now=now, message=reason.strip(),
-              data={"assignee": engineer.pk, "previous_assignee": previous.pk, "reassigned": True})
+              data={"assignee": engineer.pk, "previous_assignee": previous.pk, "reassigned": True},
+              text="reassigned", params={"from": person_ref(previous), "to": person_ref(engineer)})
     after_transition.send(sender=Ticket, ticket=ticket, action="reassign", by=by, now=now,
                           previous_status=ticket.status, previous_assignee=previous)
     return ticket
@@ -141,7 +142,8 @@ def hold(ticket, *, by, now, reason, note=""):
     ticket.hold_reason = reason
     if not ticket.special_circumstance:
         _record_special_circumstance(ticket, reason, by=by, now=now)
-    return _move(ticket, "hold", by=by, now=now, on_behalf_of=on_behalf, message=note, data={"reason": reason})
+    return _move(ticket, "hold", by=by, now=now, on_behalf_of=on_behalf, message=note, data={"reason": reason},
+                 params={"reason": reason})
 
 
 def _record_special_circumstance(ticket, reason, *, by, now):
@@ -156,10 +158,8 @@ def _record_special_circumstance(ticket, reason, *, by, now):
         return
     log_event(ticket, kind=EventKind.UPDATE, by=by, now=now, data={
         "special_circumstance": reason, "late": True, "completion_due_at": completion.due_at.isoformat()},
-        message=_("%(reason)s recorded after the completion deadline (%(due)s): the target stays "
-                  "%(hours)s h and the breach stands.") % {
-            "reason": choices.HoldReason(reason).label, "hours": _hours(completion.target),
-            "due": timezone.localtime(completion.due_at).strftime("%Y-%m-%d %H:%M")})
+        text="special_circumstance_late",
+        params={"reason": reason, "hours": _hours(completion.target), "due": completion.due_at.isoformat()})
 
 
 def _hours(duration):
@@ -242,7 +242,7 @@ def complete(ticket, *, by, now, outcome, work_done, customer_confirmation="", p
     completions.record_completion(ticket, parts_replaced=parts_replaced)
     return _move(ticket, "complete", by=by, now=now, on_behalf_of=on_behalf,
                  data={"outcome": outcome, "parts_replaced": parts_replaced,
-                       "at": ticket.completed_at.isoformat()})
+                       "at": ticket.completed_at.isoformat()}, params={"outcome": outcome})
 
 
 class ReportIncomplete(InvalidFields):
