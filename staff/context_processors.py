@@ -12,6 +12,7 @@ _NAV = [
     (_("My jobs"), "tickets:my_jobs", "tickets.work_ticket"),
     (_("Customers"), "tickets:customer_list", "tickets.view_customer"),
     (_("Escalations"), "tickets:escalations", "tickets.acknowledge_escalation"),
+    (_("Reports"), "reports:index", "quality.view_reports"),
     (_("Inbox"), "staff:inbox", None),
 ]
 
