@@ -5,7 +5,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -37,9 +37,9 @@ def tables(report, trend):
     no_shipments = _("no shipments")
     return [
         Table("summary", _("Summary"), [_("Figure"), _("Value")], [[k, _blank(v)] for k, v in summary]),
-        Table("service_types", _("Volume by service type"), [_("Service type"), _("Received"), _("Completed")],
+        Table("service_types", _("Volume by service type"), [_("Service type"), pgettext("tickets received", "Received"), _("Completed")],
               [[r["label"], r["received"], r["completed"]] for r in volume["by_service_type"]]),
-        Table("models", _("Volume by model"), [_("Model"), _("Name"), _("Received"), _("Completed")],
+        Table("models", _("Volume by model"), [_("Model"), _("Name"), pgettext("tickets received", "Received"), _("Completed")],
               [[r["code"], r["name"], r["received"], r["completed"]] for r in volume["by_model"]]),
         Table("doa", _("DOA rate by model"), [_("Model"), _("Name"), _("DOA units"), _("Units shipped"), _("DOA rate (%)")],
               [[r["code"], r["name"], r["doa"], no_shipments if r["shipped"] is None else r["shipped"],

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 
 from tickets.exceptions import PermissionDenied as DomainPermissionDenied
 from tickets.filtersets import TicketFilterSet
@@ -54,7 +54,7 @@ def _chart_data(data, trend):
         "models": {"labels": [r["code"] for r in data["volume"]["by_model"]],
                    "received": [r["received"] for r in data["volume"]["by_model"]],
                    "completed": [r["completed"] for r in data["volume"]["by_model"]],
-                   "titles": [_("Received"), _("Completed")]},
+                   "titles": [pgettext("tickets received", "Received"), _("Completed")]},
         "sla": {"labels": [r["label"] for r in data["sla"]["by_clock"]],
                 "met": [r["met"] for r in data["sla"]["by_clock"]],
                 "breached": [r["breached"] for r in data["sla"]["by_clock"]],
