@@ -39,7 +39,8 @@ def report(request):
     if query is not None:
         data = selectors.monthly_report(query)
         trend = rollup.trend(query)
-        context.update(report=data, trend=trend, query=query, params=urlencode(query.params()),
+        context.update(report=data, trend=trend, query=query,
+                       month_value=query.period_params().get("month", ""), params=urlencode(query.params()),
                        filter_params=urlencode(query.filter_params()),
                        previous=urlencode({"month": f"{add_months(query.first_month, -1):%Y-%m}",
                                            **query.filter_params()}),

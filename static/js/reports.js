@@ -34,3 +34,18 @@
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
 })();
+
+/* A month or a date range, not both: choosing one clears the other. */
+(function () {
+  "use strict";
+  function wire() {
+    var month = document.getElementById("id_month");
+    var from = document.getElementById("id_date_from"), to = document.getElementById("id_date_to");
+    if (!month || !from || !to) { return; }
+    month.addEventListener("change", function () { if (month.value) { from.value = ""; to.value = ""; } });
+    [from, to].forEach(function (input) {
+      input.addEventListener("change", function () { if (input.value) { month.value = ""; } });
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", wire); } else { wire(); }
+})();
