@@ -106,7 +106,7 @@ def test_default_period_is_last_month(client, manager, db, time_machine):
 
 
 @pytest.mark.parametrize("role", ["agent", "dispatcher", "engineer", "quality", "spares_admin"])
-def test_other_roles_get_403(client, api_client, role, request):
+def test_other_roles_get_403(client, api_client, role, request, db):
     user = request.getfixturevalue(role)
     client.force_login(user)
     assert client.get(reverse("reports:index")).status_code == 403
