@@ -9,8 +9,8 @@ Definitions:
 - completed: repair tickets whose (latest) completion falls in the period;
 - succeeded: completed with outcome repaired or replaced and no repeat repair (the ticket
   was never reopened and no later ticket is linked to it as a repeat of it);
-- first-time fix: succeeded without a second visit, i.e. never put on hold and never sent
-  to a vendor;
+- first-time fix: succeeded without a second visit: no special circumstance (a hold for
+  parts, a customer reason or a holiday) and never sent to a vendor;
 - repeats: repairs reopened in the period plus repair tickets created in the period as a
   repeat of an earlier one;
 - DOA: DOA repair tickets created in the period ÷ units of that model shipped in the
@@ -62,8 +62,9 @@ def _no_repeat():
 
 
 def _second_visit():
-    return Q(sent_to_vendor_at__isnull=False) | Exists(
-        TicketEvent.objects.filter(ticket=OuterRef("pk"), to_status=Status.ON_HOLD))
+    # A hold always records its reason as the ticket's special circumstance (kept after
+    # resuming), so the ticket row alone tells whether the job needed another visit.
+    return Q(sent_to_vendor_at__isnull=False) | ~Q(special_circumstance="")
 
 
 def succeeded(query):
@@ -93,8 +94,11 @@ def repeats_linked(query):
 
 
 def repeats(query):
-    return repairs(query).filter(Q(pk__in=repeats_reopened(query).values("pk"))
-                                 | Q(pk__in=repeats_linked(query).values("pk")))
+    # Two small indexed sets (a month's reopens and linked repeats); an OR of the two
+    # subqueries would scan every repair ticket instead.
+    ids = set(repeats_reopened(query).values_list("pk", flat=True))
+    ids |= set(repeats_linked(query).values_list("pk", flat=True))
+    return repairs(query).filter(pk__in=sorted(ids))
 
 
 def sla_breached(query, clock=""):
@@ -189,8 +193,9 @@ def doa(query):
 
 
 def clocks_stopped(query):
+    # kind IN (all kinds) lets the (kind, stopped_at) index serve the period
     return SlaClock.objects.filter(
-        _dims(query, "ticket__"), stopped_at__gte=query.since, stopped_at__lt=query.until,
+        _dims(query, "ticket__"), kind__in=ClockKind.values, stopped_at__gte=query.since, stopped_at__lt=query.until,
         outcome__in=(ClockOutcome.MET, ClockOutcome.BREACHED))
 
 

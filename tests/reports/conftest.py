@@ -63,7 +63,7 @@ def october(db, agent):
     t = SimpleNamespace(ma=ma, mb=mb, mc=mc, e1=e1, e2=e2, line1=line1, line2=line2)
     t.t1 = _ticket(ma, created=at(10, 3), engineer=e1, completed=at(10, 3, 15), outcome=Outcome.REPAIRED)
     t.t2 = _ticket(ma, created=at(10, 5), engineer=e1, completed=at(10, 8), outcome=Outcome.REPLACED, is_doa=True,
-                   service_type=ServiceType.CARRY_IN)
+                   service_type=ServiceType.CARRY_IN, special_circumstance="awaiting_parts")
     TicketEvent.objects.create(ticket=t.t2, at=at(10, 6), kind=EventKind.STATUS_CHANGE,
                                from_status=Status.IN_PROGRESS, to_status=Status.ON_HOLD)
     t.t3 = _ticket(mb, created=at(9, 30, 23, 30), engineer=e2, completed=at(10, 1, 7), outcome=Outcome.REPAIRED)
