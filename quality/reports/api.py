@@ -63,9 +63,8 @@ class SuccessSerializer(serializers.Serializer):
     first_time_fixed = serializers.IntegerField()
     success_rate = _rate()
     first_time_fix_rate = _rate()
-    repeats = serializers.IntegerField()
-    repeats_reopened = serializers.IntegerField()
-    repeats_linked = serializers.IntegerField()
+    repeats = serializers.IntegerField(help_text="completions redoing an earlier completion of the ticket")
+    failed = serializers.IntegerField(help_text="completions whose fault came back inside the repeat window")
 
 
 class DoaRow(serializers.Serializer):

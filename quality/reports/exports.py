@@ -31,6 +31,7 @@ def tables(report, trend):
         (_("Repaired successfully"), success["succeeded"]), (_("Repair success rate (%)"), success["success_rate"]),
         (_("Fixed the first time"), success["first_time_fixed"]),
         (_("First-time-fix rate (%)"), success["first_time_fix_rate"]), (_("Repeat repairs"), success["repeats"]),
+        (_("Failed repairs (fault came back)"), success["failed"]),
         (_("DOA units"), report["doa"]["doa"]), (_("SLA clocks met"), sla["met"]),
         (_("SLA clocks breached"), sla["breached"]), (_("SLA met (%)"), sla["met_rate"]),
     ]

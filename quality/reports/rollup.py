@@ -3,9 +3,9 @@
 A refresh rebuilds whole days: it deletes their rows and inserts what the report
 selectors count for them, grouped by (day, model, service type, engineer). Running it
 twice gives the same rows (idempotent). Late events are picked up because a refresh
-covers (a) the days touched by tickets changed since the previous refresh and (b) on the
-nightly run, a trailing window as long as the repair warranty, inside which a reopen can
-still turn an earlier success into a failure.
+covers (a) the days touched by tickets changed since the previous refresh (their
+creation, their completions, their clocks) and (b) on the nightly run, a trailing window
+as long as the repair warranty.
 """
 from collections import defaultdict
 from datetime import timedelta
@@ -22,6 +22,8 @@ from .periods import ReportQuery, add_months
 from .stats import rate
 
 _DIMS = {"d_model": "unit__model_id", "d_service_type": "service_type", "d_engineer": "assignee_id"}
+_COMPLETION_DIMS = {"d_model": "ticket__unit__model_id", "d_service_type": "ticket__service_type",
+                    "d_engineer": "engineer_id"}
 _CLOCK_DIMS = {"d_model": "ticket__unit__model_id", "d_service_type": "ticket__service_type",
                "d_engineer": "ticket__assignee_id"}
 
@@ -34,13 +36,12 @@ def _grouped(queryset, day_field, dims, **counts):
 def compute_days(start, end):
     """{(day, model_id, service_type, engineer_id): {column: count}} for days start..end."""
     query = ReportQuery(start=start, end=end)
-    fixed = Q(outcome__in=selectors.FIXED) & selectors._no_repeat()
     sources = [
         _grouped(selectors.received(query), "created_at", _DIMS,
                  received=Count("pk"), doa_received=Count("pk", filter=Q(is_doa=True))),
-        _grouped(selectors.completed(query), "completed_at", _DIMS, completed=Count("pk"),
-                 succeeded=Count("pk", filter=fixed),
-                 first_time_fixed=Count("pk", filter=fixed & ~selectors._second_visit())),
+        _grouped(selectors.completions(query), "completed_at", _COMPLETION_DIMS, completed=Count("pk"),
+                 succeeded=Count("pk", filter=selectors.SUCCEEDED),
+                 first_time_fixed=Count("pk", filter=selectors.FIRST_TIME_FIXED)),
         _grouped(selectors.clocks_stopped(query), "stopped_at", _CLOCK_DIMS,
                  sla_met=Count("pk", filter=Q(outcome="met")), sla_breached=Count("pk", filter=Q(outcome="breached"))),
     ]
@@ -77,6 +78,9 @@ def dirty_days(since):
                     .values_list("d", flat=True).distinct())
     days |= set(selectors.SlaClock.objects.filter(ticket__in=changed, stopped_at__isnull=False)
                 .annotate(d=TruncDate("stopped_at")).values_list("d", flat=True).distinct())
+    # a reopen marks an earlier completion failed: that completion's day changes too
+    days |= set(selectors.Completion.objects.filter(ticket__in=changed)
+                .annotate(d=TruncDate("completed_at")).values_list("d", flat=True).distinct())
     return days
 
 

@@ -1,36 +1,37 @@
 """Every figure of the manager reports (SPEC §9), computed by database aggregation.
 
-Each ticket-counted figure is defined once, as a queryset in `FIGURES`; the counts, the
-drill-down ticket lists, the exports, the API and the daily rollup all use that same
-queryset, so they cannot disagree.
+Each figure is defined once, here; the counts, the drill-down ticket lists, the exports,
+the API and the daily rollup all use the same querysets, so they cannot disagree.
 
-Definitions:
+Definitions (completions are tickets.Completion rows, one per completion of a ticket,
+so reopening never rewrites finished work):
 - received: repair tickets created in the period;
-- completed: repair tickets whose (latest) completion falls in the period;
-- succeeded: completed with outcome repaired or replaced and no repeat repair (the ticket
-  was never reopened and no later ticket is linked to it as a repeat of it);
-- first-time fix: succeeded without a second visit: no special circumstance (a hold for
-  parts, a customer reason or a holiday) and never sent to a vendor;
-- repeats: repairs reopened in the period plus repair tickets created in the period as a
-  repeat of an earlier one;
+- completed: completions of repair tickets in the period (a ticket completed, reopened
+  and completed again in one period counts twice);
+- succeeded: completed as repaired or replaced and not failed (the same fault did not
+  come back inside seed 002's window: 72 h software, 7 days hardware without a part);
+- first-time fix: succeeded on the ticket's first completion, without a second visit
+  (no special circumstance — a hold for parts, a customer reason or a holiday — and never
+  sent to a vendor);
+- repeats: completions in the period that redo an earlier completion of the ticket;
+  failed: completions in the period whose fault came back inside the window;
 - DOA: DOA repair tickets created in the period ÷ units of that model shipped in the
   months of the period;
 - SLA: clocks stopped in the period, met or breached (imported history has no clocks).
 """
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from tickets import choices
-from tickets.choices import Category, EventKind, Outcome, Status
-from tickets.models import ClockKind, ClockOutcome, Escalation, EscalationLevel, SlaClock, Ticket, TicketEvent
+from tickets.choices import Category, Outcome
+from tickets.models import ClockKind, ClockOutcome, Completion, Escalation, EscalationLevel, SlaClock, Ticket
 
 from ..models_reports import Shipment
 from .stats import median_p90_minutes, rate
 
-DONE = (Status.COMPLETED, Status.CLOSED)
 FIXED = (Outcome.REPAIRED, Outcome.REPLACED)
 
 
-def _dims(query, prefix=""):
+def _dims(query, prefix="", engineer="assignee_id"):
     """The report filters as a Q on Ticket (or on a model reaching Ticket via `prefix`)."""
     conditions = {}
     if query.product_line:
@@ -40,7 +41,7 @@ def _dims(query, prefix=""):
     if query.service_type:
         conditions[f"{prefix}service_type"] = query.service_type
     if query.engineer:
-        conditions[f"{prefix}assignee_id"] = query.engineer
+        conditions[engineer if engineer != "assignee_id" else f"{prefix}assignee_id"] = query.engineer
     return Q(**conditions)
 
 
@@ -52,53 +53,48 @@ def received(query):
     return repairs(query).filter(created_at__gte=query.since, created_at__lt=query.until)
 
 
+def completions(query):
+    """Completions of repair tickets in the period; the engineer filter is who did the work."""
+    return Completion.objects.filter(
+        _dims(query, "ticket__", engineer="engineer_id"), ticket__category=Category.REPAIR,
+        completed_at__gte=query.since, completed_at__lt=query.until)
+
+
+SUCCEEDED = Q(outcome__in=FIXED, failed=False)
+SECOND_VISIT = Q(ticket__sent_to_vendor_at__isnull=False) | ~Q(ticket__special_circumstance="")
+FIRST_TIME_FIXED = SUCCEEDED & Q(sequence=1) & ~SECOND_VISIT
+
+
+def _tickets_of(completion_rows):
+    return Ticket.objects.filter(pk__in=completion_rows.values("ticket_id"))
+
+
 def completed(query):
-    # status is implied by completed_at (reopening clears it) but lets the (status, completed_at) index serve
-    return repairs(query).filter(status__in=DONE, completed_at__gte=query.since, completed_at__lt=query.until)
-
-
-def _no_repeat():
-    return Q(is_repeat=False) & ~Exists(Ticket.objects.filter(repeat_of=OuterRef("pk")))
-
-
-def _second_visit():
-    # A hold always records its reason as the ticket's special circumstance (kept after
-    # resuming), so the ticket row alone tells whether the job needed another visit.
-    return Q(sent_to_vendor_at__isnull=False) | ~Q(special_circumstance="")
+    return _tickets_of(completions(query))
 
 
 def succeeded(query):
-    return completed(query).filter(Q(outcome__in=FIXED) & _no_repeat())
+    return _tickets_of(completions(query).filter(SUCCEEDED))
 
 
 def not_succeeded(query):
-    return completed(query).exclude(pk__in=succeeded(query).values("pk"))
+    return _tickets_of(completions(query).exclude(SUCCEEDED))
 
 
 def first_time_fixed(query):
-    return succeeded(query).exclude(_second_visit())
+    return _tickets_of(completions(query).filter(FIRST_TIME_FIXED))
 
 
 def doa_received(query):
     return received(query).filter(is_doa=True)
 
 
-def repeats_reopened(query):
-    return repairs(query).filter(pk__in=TicketEvent.objects.filter(
-        kind=EventKind.STATUS_CHANGE, to_status=Status.NEW, from_status__in=DONE,
-        at__gte=query.since, at__lt=query.until).values("ticket_id"))
-
-
-def repeats_linked(query):
-    return received(query).filter(repeat_of__isnull=False)
-
-
 def repeats(query):
-    # Two small indexed sets (a month's reopens and linked repeats); an OR of the two
-    # subqueries would scan every repair ticket instead.
-    ids = set(repeats_reopened(query).values_list("pk", flat=True))
-    ids |= set(repeats_linked(query).values_list("pk", flat=True))
-    return repairs(query).filter(pk__in=sorted(ids))
+    return _tickets_of(completions(query).filter(is_repeat=True))
+
+
+def failed(query):
+    return _tickets_of(completions(query).filter(failed=True))
 
 
 def sla_breached(query, clock=""):
@@ -110,7 +106,8 @@ def sla_breached(query, clock=""):
 
 FIGURES = {
     "received": received, "completed": completed, "succeeded": succeeded, "not_succeeded": not_succeeded,
-    "first_time_fixed": first_time_fixed, "doa": doa_received, "repeats": repeats, "sla_breached": sla_breached,
+    "first_time_fixed": first_time_fixed, "doa": doa_received, "repeats": repeats, "failed": failed,
+    "sla_breached": sla_breached,
 }
 
 
@@ -123,14 +120,15 @@ def figure_tickets(name, query, **extra):
 
 def volume(query):
     received_by_type = dict(received(query).values_list("service_type").annotate(n=Count("pk")).order_by())
-    completed_by_type = dict(completed(query).values_list("service_type").annotate(n=Count("pk")).order_by())
+    completed_by_type = dict(completions(query).values_list("ticket__service_type").annotate(n=Count("pk"))
+                             .order_by())
     by_type = [
         {"service_type": value, "label": str(label), "received": received_by_type.get(value, 0),
          "completed": completed_by_type.get(value, 0)}
         for value, label in choices.ServiceType.choices
     ]
     received_by_model = _count_by_model(received(query))
-    completed_by_model = _count_by_model(completed(query))
+    completed_by_model = _count_by_model(completions(query), "ticket__")
     by_model = [
         {**info, "received": received_by_model.get(pk, (None, 0))[1],
          "completed": completed_by_model.get(pk, (None, 0))[1]}
@@ -142,9 +140,10 @@ def volume(query):
     }
 
 
-def _count_by_model(tickets):
-    rows = tickets.values("unit__model_id", "unit__model__code", "unit__model__name").annotate(n=Count("pk")).order_by()
-    return {r["unit__model_id"]: ({"code": r["unit__model__code"] or "", "name": r["unit__model__name"] or ""}, r["n"])
+def _count_by_model(rows, prefix=""):
+    model = f"{prefix}unit__model"
+    rows = rows.values(f"{model}_id", f"{model}__code", f"{model}__name").annotate(n=Count("pk")).order_by()
+    return {r[f"{model}_id"]: ({"code": r[f"{model}__code"] or "", "name": r[f"{model}__name"] or ""}, r["n"])
             for r in rows}
 
 
@@ -157,18 +156,15 @@ def _models_of(*counts):
 
 
 def success(query):
-    counts = completed(query).aggregate(
-        completed=Count("pk"),
-        succeeded=Count("pk", filter=Q(outcome__in=FIXED) & _no_repeat()),
-        first_time_fixed=Count("pk", filter=Q(outcome__in=FIXED) & _no_repeat() & ~_second_visit()),
+    counts = completions(query).aggregate(
+        completed=Count("pk"), succeeded=Count("pk", filter=SUCCEEDED),
+        first_time_fixed=Count("pk", filter=FIRST_TIME_FIXED),
+        repeats=Count("pk", filter=Q(is_repeat=True)), failed=Count("pk", filter=Q(failed=True)),
     )
-    repeat_counts = {"reopened": repeats_reopened(query).count(), "linked": repeats_linked(query).count()}
     return {
         **counts, "not_succeeded": counts["completed"] - counts["succeeded"],
         "success_rate": rate(counts["succeeded"], counts["completed"]),
         "first_time_fix_rate": rate(counts["first_time_fixed"], counts["completed"]),
-        "repeats": repeats(query).count(), "repeats_reopened": repeat_counts["reopened"],
-        "repeats_linked": repeat_counts["linked"],
     }
 
 
@@ -225,11 +221,10 @@ def sla(query):
 
 
 def engineers(query):
-    jobs = {r["assignee_id"]: r for r in completed(query).filter(assignee__isnull=False).values(
-        "assignee_id", "assignee__username", "assignee__first_name", "assignee__last_name").annotate(
-        completed=Count("pk"),
-        succeeded=Count("pk", filter=Q(outcome__in=FIXED) & _no_repeat()),
-        first_time_fixed=Count("pk", filter=Q(outcome__in=FIXED) & _no_repeat() & ~_second_visit()),
+    jobs = {r["engineer_id"]: r for r in completions(query).filter(engineer__isnull=False).values(
+        "engineer_id", "engineer__username", "engineer__first_name", "engineer__last_name").annotate(
+        completed=Count("pk"), succeeded=Count("pk", filter=SUCCEEDED),
+        first_time_fixed=Count("pk", filter=FIRST_TIME_FIXED),
     ).order_by()}
     clocks = clocks_stopped(query).filter(ticket__assignee__isnull=False)
     sla_counts = {r["ticket__assignee_id"]: r for r in clocks.values(
@@ -241,7 +236,7 @@ def engineers(query):
     rows = []
     for pk in set(jobs) | set(sla_counts):
         job, sla_row = jobs.get(pk, {}), sla_counts.get(pk, {})
-        name = _name(job, "assignee__") if job else _name(sla_row, "ticket__assignee__")
+        name = _name(job, "engineer__") if job else _name(sla_row, "ticket__assignee__")
         met, breached = sla_row.get("met", 0), sla_row.get("breached", 0)
         done = job.get("completed", 0)
         rows.append({

@@ -105,6 +105,7 @@ def FIGURE_LABELS():  # noqa: N802 — evaluated per request, in the reader's la
     return {"received": _("Repairs received"), "completed": _("Repairs completed"),
             "succeeded": _("Repaired successfully"), "not_succeeded": _("Not repaired successfully"),
             "first_time_fixed": _("Fixed the first time"), "doa": _("DOA units"), "repeats": _("Repeat repairs"),
+            "failed": _("Failed repairs (fault came back)"),
             "sla_breached": _("SLA breached")}
 
 

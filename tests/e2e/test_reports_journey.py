@@ -13,6 +13,7 @@ from staff import roles
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import ProductModelFactory, ProductUnitFactory, TicketFactory, UserFactory
 from tickets.choices import Outcome, Status
+from tickets.models import Completion
 
 PASSWORD = "pass-word-123"
 
@@ -35,9 +36,12 @@ def report_data(transactional_db):
     tickets = []
     for n, model in enumerate([printer, printer, router]):
         unit = ProductUnitFactory(model=model)
-        tickets.append(TicketFactory(customer=unit.customer, unit=unit, created_at=noon + timedelta(hours=n),
-                                     assignee=engineer, status=Status.CLOSED, outcome=Outcome.REPAIRED,
-                                     completed_at=noon + timedelta(hours=n + 2), closed_at=noon + timedelta(days=1)))
+        ticket = TicketFactory(customer=unit.customer, unit=unit, created_at=noon + timedelta(hours=n),
+                               assignee=engineer, status=Status.CLOSED, outcome=Outcome.REPAIRED,
+                               completed_at=noon + timedelta(hours=n + 2), closed_at=noon + timedelta(days=1))
+        Completion.objects.create(ticket=ticket, sequence=1, outcome=Outcome.REPAIRED, engineer=engineer,
+                                  completed_at=ticket.completed_at)
+        tickets.append(ticket)
     return manager, printer, tickets, first
 
 

@@ -10,7 +10,7 @@ from quality.models import Shipment
 from staff import roles
 from tests.factories import ProductLineFactory, ProductModelFactory, ProductUnitFactory, TicketFactory, UserFactory
 from tickets.choices import Category, EventKind, Outcome, ServiceType, Status
-from tickets.models import ClockKind, Escalation, SlaClock, TicketEvent
+from tickets.models import ClockKind, Completion, Escalation, SlaClock, TicketEvent
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -25,6 +25,12 @@ def _ticket(model, *, created, engineer=None, status=Status.CLOSED, category=Cat
     return TicketFactory(customer=unit.customer, unit=unit, category=category, service_type=service_type,
                          created_at=created, assignee=engineer, status=status, completed_at=completed,
                          closed_at=completed if status == Status.CLOSED else None, outcome=outcome, **fields)
+
+
+def _completion(ticket, sequence=1, *, completed=None, outcome=None, engineer=None, **fields):
+    return Completion.objects.create(
+        ticket=ticket, sequence=sequence, outcome=outcome or ticket.outcome, engineer=engineer or ticket.assignee,
+        completed_at=completed or ticket.completed_at, **fields)
 
 
 def _clock(ticket, kind, *, stopped, minutes, outcome, cycle=0):
@@ -43,15 +49,16 @@ def _escalation(clock, level, raised):
 def october(db, agent):
     """October 2026, no filters:
     received 9 (T1 T2 T4 T5 T6 T7 T9 T11 T12; T3/T8 were received in September, T10 is an
-    installation, T13 is 1 Nov 00:30 local = 31 Oct UTC); completed 8 (T1 T2 T3 T4 T5 T8
-    T9 T11; T3 at 1 Oct 07:00 local = 30 Sep UTC); succeeded 5 (T1 T2 T3 T9 T11: T4
-    unrepairable, T5 has a repeat T6, T8 was reopened) = 62.5 %; first-time fix 3 (T1 T3
-    T11: T2 was on hold, T9 went to a vendor) = 37.5 %; repeats 2 (T8 reopened in October,
-    T6 created as a repeat of T5); DOA 3: M-A 1/200 = 0.5 %, M-B 1/500 = 0.2 %, M-C 1 with
-    no shipments. SLA: response met 30, 10 min (median 20, p90 28); completion met 240,
-    120, breached 600, 500 (median 370, p90 570); level 1: 2, level 2: 1 (completion).
-    Engineers: e1 5 completed, 3 succeeded, 2 FTF (40 %), SLA 2 met 1 breached, median
-    completion 420; e2 3 completed, 2 succeeded, 1 FTF (33.3 %), SLA 1/1, median 310."""
+    installation, T13 is 1 Nov 00:30 local = 31 Oct UTC); completed 8 completions (T1 T2 T3
+    T4 T5 T8#2 T9 T11; T3 at 1 Oct 07:00 local = 30 Sep UTC; T8#1 was in September);
+    succeeded 6 (T1 T2 T3 T8#2 T9 T11: T4 unrepairable, T5 failed — its fault came back as
+    T6) = 75 %; first-time fix 3 (T1 T3 T11: T2 had a special circumstance, T9 went to a
+    vendor, T8#2 is a second completion) = 37.5 %; repeats 1 (T8#2), failed 1 (T5);
+    DOA 3: M-A 1/200 = 0.5 %, M-B 1/500 = 0.2 %, M-C 1 with no shipments. SLA: response
+    met 30, 10 min (median 20, p90 28); completion met 240, 120, breached 600, 500 (median
+    370, p90 570); level 1: 2, level 2: 1 (completion). Engineers: e1 5 completed, 4
+    succeeded, 2 FTF (40 %), SLA 2 met 1 breached, median completion 420; e2 3 completed,
+    2 succeeded, 1 FTF (33.3 %), SLA 1/1, median 310."""
     line1, line2 = ProductLineFactory(code="printers", name="Printers"), ProductLineFactory(code="scanners", name="扫描仪")
     ma = ProductModelFactory(code="M-A", name="打印机 A", product_line=line1)
     mb = ProductModelFactory(code="M-B", name="Printer B", product_line=line1)
@@ -84,6 +91,11 @@ def october(db, agent):
                     legacy_ref="OLD-1")
     t.t12 = _ticket(ma, created=at(10, 28), status=Status.CANCELLED)
     t.t13 = _ticket(ma, created=at(11, 1, 0, 30), status=Status.NEW)
+    for ticket in (t.t1, t.t2, t.t3, t.t4, t.t9, t.t11):
+        _completion(ticket)
+    _completion(t.t5, failed=True, reopened_at=at(10, 20))
+    first = _completion(t.t8, completed=at(9, 12), failed=True, reopened_at=at(10, 5))
+    _completion(t.t8, 2, is_repeat=True, repeat_of=first)
     _clock(t.t1, ClockKind.RESPONSE, stopped=at(10, 3, 10, 30), minutes=30, outcome="met")
     _clock(t.t1, ClockKind.COMPLETION, stopped=at(10, 3, 15), minutes=240, outcome="met")
     c2 = _clock(t.t2, ClockKind.COMPLETION, stopped=at(10, 8), minutes=600, outcome="breached")

@@ -33,12 +33,19 @@ def test_ticket_spanning_the_month_boundary_counts_received_in_september_complet
 def test_success_first_time_fix_and_repeats(october):
     success = selectors.success(q())
     assert success == {
-        "completed": 8, "succeeded": 5, "not_succeeded": 3, "first_time_fixed": 3, "success_rate": 62.5,
-        "first_time_fix_rate": 37.5, "repeats": 2, "repeats_reopened": 1, "repeats_linked": 1,
+        "completed": 8, "succeeded": 6, "not_succeeded": 2, "first_time_fixed": 3, "success_rate": 75.0,
+        "first_time_fix_rate": 37.5, "repeats": 1, "failed": 1,
     }
-    assert set(selectors.succeeded(q())) == {october.t1, october.t2, october.t3, october.t9, october.t11}
+    assert set(selectors.succeeded(q())) == {october.t1, october.t2, october.t3, october.t8, october.t9, october.t11}
+    assert set(selectors.not_succeeded(q())) == {october.t4, october.t5}
     assert set(selectors.first_time_fixed(q())) == {october.t1, october.t3, october.t11}
-    assert set(selectors.repeats(q())) == {october.t8, october.t6}
+    assert set(selectors.repeats(q())) == {october.t8}
+    assert set(selectors.failed(q())) == {october.t5}
+
+
+def test_september_counts_the_first_completion_of_the_reopened_ticket(october):
+    sept = selectors.success(ReportQuery(start=date(2026, 9, 1), end=date(2026, 9, 30)))
+    assert (sept["completed"], sept["succeeded"], sept["failed"], sept["repeats"]) == (1, 0, 1, 0)
 
 
 def test_doa_rate_per_model_and_model_without_shipments(october):
@@ -70,7 +77,7 @@ def test_sla_per_clock_with_median_p90_and_levels(october):
 def test_per_engineer_figures(october):
     rows = {r["engineer"]: r for r in selectors.engineers(q())}
     ann, bo = rows["Ann Lee"], rows["Bo Wang"]
-    assert (ann["completed"], ann["succeeded"], ann["first_time_fixed"], ann["first_time_fix_rate"]) == (5, 3, 2, 40.0)
+    assert (ann["completed"], ann["succeeded"], ann["first_time_fixed"], ann["first_time_fix_rate"]) == (5, 4, 2, 40.0)
     assert (ann["sla_met"], ann["sla_breached"], ann["sla_met_rate"], ann["median_completion_minutes"]) == (
         2, 1, 66.7, 420.0)
     assert (bo["completed"], bo["succeeded"], bo["first_time_fixed"], bo["first_time_fix_rate"]) == (3, 2, 1, 33.3)
@@ -82,7 +89,7 @@ def test_filter_by_model(october):
     query = q(model=october.ma.pk)
     assert (selectors.volume(query)["received"], selectors.volume(query)["completed"]) == (5, 4)
     success = selectors.success(query)
-    assert (success["succeeded"], success["success_rate"], success["first_time_fixed"]) == (2, 50.0, 1)
+    assert (success["succeeded"], success["success_rate"], success["first_time_fixed"]) == (3, 75.0, 1)
     assert [(r["code"], r["rate"]) for r in selectors.doa(query)["by_model"]] == [("M-A", 0.5)]
 
 

@@ -28,25 +28,25 @@ def test_same_figures_from_page_api_and_xlsx(client, manager, api_client, rolled
     assert page.status_code == 200
     report = page.context["report"]
     api = api_client(manager).get("/api/reports/monthly", MONTH).json()
-    assert api["success"]["success_rate"] == report["success"]["success_rate"] == 62.5
+    assert api["success"]["success_rate"] == report["success"]["success_rate"] == 75.0
     assert api["volume"]["received"] == report["volume"]["received"] == 9
     assert api["sla"]["by_clock"][1]["p90_minutes"] == 570.0
     assert [r["rate"] for r in api["doa"]["by_model"]] == [0.5, 0.2, None]
     html = page.content.decode()
-    assert "62.5 %" in html and "37.5 %" in html and "no shipments" in html
+    assert "75.0 %" in html and "37.5 %" in html and "no shipments" in html
 
     xlsx = client.get(reverse("reports:export_xlsx"), MONTH)
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     summary = {row[0]: row[1] for row in _sheet(xlsx.content, "Summary").iter_rows(min_row=2, values_only=True)}
     assert summary["Repairs received"] == 9 and isinstance(summary["Repairs received"], int)
-    assert summary["Repair success rate (%)"] == 62.5
+    assert summary["Repair success rate (%)"] == 75.0
     assert summary["Period start"].date() == date(2026, 10, 1)  # a real date cell
     doa = list(_sheet(xlsx.content, "DOA rate by model").iter_rows(values_only=True))
     assert doa[0] == ("Model", "Name", "DOA units", "Units shipped", "DOA rate (%)")
     assert doa[1] == ("M-A", "打印机 A", 1, 200, 0.5)  # Chinese intact, numbers as numbers
     assert doa[3] == ("M-C", "Scanner C", 1, "no shipments", "no shipments")
     trend = list(_sheet(xlsx.content, "Trend by month").iter_rows(values_only=True))
-    assert trend[-1][0].date() == date(2026, 10, 1) and trend[-1][1:4] == (9, 8, 62.5)
+    assert trend[-1][0].date() == date(2026, 10, 1) and trend[-1][1:4] == (9, 8, 75.0)
 
 
 def test_section_endpoints_match_monthly(manager, api_client, rolled):
@@ -74,10 +74,10 @@ def test_filters_apply_to_page_api_and_export(client, manager, api_client, rolle
     api = api_client(manager).get("/api/reports/success", params).json()
     client.force_login(manager)
     assert client.get(reverse("reports:index"), params).context["report"]["success"] == api
-    assert api["success_rate"] == 50.0
+    assert api["success_rate"] == 75.0
     xlsx = client.get(reverse("reports:export_xlsx"), params)
     summary = {r[0]: r[1] for r in _sheet(xlsx.content, "Summary").iter_rows(min_row=2, values_only=True)}
-    assert summary["Repair success rate (%)"] == 50.0
+    assert summary["Repair success rate (%)"] == 75.0
 
 
 @pytest.mark.parametrize("params", [

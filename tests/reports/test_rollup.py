@@ -7,7 +7,8 @@ from django.utils import timezone
 from quality.models import ReportDay
 from quality.reports import rollup, selectors
 from quality.reports.periods import ReportQuery
-from tests.reports.conftest import _ticket, at
+from tests.reports.conftest import _completion, _ticket, at
+from tickets.models import Completion
 
 OCT = ReportQuery(start=date(2026, 10, 1), end=date(2026, 10, 31))
 
@@ -28,11 +29,11 @@ def _from_rollup(query, month):
 def test_rollup_and_raw_sql_agree_for_every_month_and_filter(october):
     rollup.refresh_days(date(2026, 8, 1), date(2026, 11, 30))
     assert _from_rollup(OCT, "2026-10") == _raw(OCT) == {
-        "received": 9, "doa_received": 3, "completed": 8, "succeeded": 5, "first_time_fixed": 3,
+        "received": 9, "doa_received": 3, "completed": 8, "succeeded": 6, "first_time_fixed": 3,
         "sla_met": 4, "sla_breached": 2}
     sept = ReportQuery(start=date(2026, 9, 1), end=date(2026, 9, 30))
     assert _from_rollup(OCT, "2026-09") == _raw(sept) == {
-        "received": 2, "doa_received": 0, "completed": 0, "succeeded": 0, "first_time_fixed": 0,
+        "received": 2, "doa_received": 0, "completed": 1, "succeeded": 0, "first_time_fixed": 0,
         "sla_met": 1, "sla_breached": 0}
     for filters in ({"model": october.ma.pk}, {"product_line": october.line1.pk}, {"service_type": "carry_in"},
                     {"engineer": october.e1.pk}):
@@ -45,7 +46,7 @@ def test_trend_has_twelve_months_with_rates(october):
     trend = rollup.trend(OCT)
     assert [r["month"] for r in trend][:2] == ["2025-11", "2025-12"] and trend[-1]["month"] == "2026-10"
     assert (trend[-1]["success_rate"], trend[-1]["first_time_fix_rate"], trend[-1]["sla_met_rate"]) == (
-        62.5, 37.5, 66.7)
+        75.0, 37.5, 66.7)
     assert trend[0]["received"] == 0 and trend[0]["success_rate"] is None
 
 
@@ -65,23 +66,27 @@ def test_late_event_is_picked_up_by_the_next_refresh(october):
     rollup.refresh_days(date(2026, 10, 1), date(2026, 10, 31))
     assert _from_rollup(OCT, "2026-10")["received"] == 9
     # a field job entered today with its real (October) times
-    _ticket(october.mb, created=at(10, 2, 9), engineer=october.e2, completed=at(10, 2, 11), outcome="repaired")
+    late = _ticket(october.mb, created=at(10, 2, 9), engineer=october.e2, completed=at(10, 2, 11),
+                   outcome="repaired")
+    _completion(late)
     assert _from_rollup(OCT, "2026-10")["received"] == 9  # not yet refreshed
     rollup.refresh(now=timezone.now())
     assert _from_rollup(OCT, "2026-10") == _raw(OCT)
-    assert _from_rollup(OCT, "2026-10")["received"] == 10
+    assert (_from_rollup(OCT, "2026-10")["received"], _from_rollup(OCT, "2026-10")["completed"]) == (10, 9)
 
 
-def test_reopen_after_refresh_is_corrected_by_the_window_refresh(october):
+def test_reopen_marking_an_old_completion_failed_is_picked_up(october):
+    rollup.refresh(now=timezone.now())
     rollup.refresh_days(date(2026, 10, 1), date(2026, 10, 31))
-    # T1 is reopened later: its October completion disappears from the ticket row
-    october.t1.completed_at = None
+    assert _from_rollup(OCT, "2026-10")["succeeded"] == 6
+    # T1 (completed 3 Oct) is reopened today for the same fault inside the window
+    Completion.objects.filter(ticket=october.t1).update(failed=True, reopened_at=timezone.now())
     october.t1.status = "new"
-    october.t1.is_repeat = True
+    october.t1.completed_at = None
     october.t1.save()
-    rollup.refresh_days(date(2026, 10, 1), date(2026, 10, 31))  # what the nightly window run does
+    rollup.refresh(now=timezone.now())  # the ticket changed: its completions' days are rebuilt
     assert _from_rollup(OCT, "2026-10") == _raw(OCT)
-    assert _from_rollup(OCT, "2026-10")["completed"] == 7
+    assert _from_rollup(OCT, "2026-10")["succeeded"] == 5
 
 
 def test_beat_task_runs_the_refresh(october, settings):
