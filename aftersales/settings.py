@@ -182,6 +182,16 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"country": HOLIDAY_COUNTRY},
     },
 }
+# Reports (issue 11): the daily rollup behind the trends; recent and changed days every
+# few minutes, the repair-warranty window nightly.
+CELERY_IMPORTS = ["quality.reports.tasks"]
+CELERY_BEAT_SCHEDULE["report-rollup"] = {
+    "task": "quality.reports.tasks.refresh_report_rollup",
+    "schedule": env.float("REPORT_ROLLUP_SECONDS", default=600.0),
+}
+CELERY_BEAT_SCHEDULE["report-rollup-window"] = {
+    "task": "quality.reports.tasks.refresh_report_rollup_window", "schedule": 24 * 3600.0,
+}
 
 # --- Business rules -----------------------------------------------------------------
 # Days after completion before a ticket whose customer cannot be reached is closed.

@@ -13,6 +13,7 @@ _NAV = [
     (_("Customers"), "tickets:customer_list", "tickets.view_customer"),
     (_("Escalations"), "tickets:escalations", "tickets.acknowledge_escalation"),
     (_("Engineers"), "dispatch:engineers", "dispatch.change_engineerprofile"),
+    (_("Reports"), "reports:index", "quality.view_reports"),
     (_("Inbox"), "staff:inbox", None),
 ]
 

@@ -37,6 +37,7 @@ _INTAKE = [
     "tickets.change_productunit", "tickets.add_ticket",
 ]
 _SEE_ALL = ["tickets.view_ticket", "tickets.view_all_tickets", "tickets.view_escalation"]
+_REPORTS = ["quality.view_reports", "quality.view_shipment"]
 
 # Permission codenames "app_label.codename" granted to each role.
 ROLE_PERMISSIONS = {
@@ -67,8 +68,9 @@ ROLE_PERMISSIONS = {
         "tickets.acknowledge_escalation", "tickets.change_ticket_priority",
         "dispatch.view_engineerprofile", "dispatch.change_engineerprofile", "dispatch.set_engineer_status",
         "dispatch.view_board",
+        *_REPORTS, "quality.add_shipment", "quality.change_shipment",
     ],
-    MANAGER: _VIEW_CATALOG + _SEE_ALL,
+    MANAGER: _VIEW_CATALOG + _SEE_ALL + _REPORTS,
     ADMINISTRATOR: _VIEW_CATALOG + _SEE_ALL + [
         "tickets.add_productmodel", "tickets.change_productmodel", "tickets.add_faultcode",
         "tickets.change_faultcode", "tickets.add_productline", "tickets.change_productline",

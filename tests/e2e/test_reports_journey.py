@@ -1,0 +1,90 @@
+"""A manager opens last month's report, filters by model, drills down to the tickets and
+downloads the XLSX; screenshots in English and Chinese."""
+import io
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from quality.reports.periods import last_month
+from staff import roles
+from tests.e2e.conftest import ARTIFACTS
+from tests.factories import ProductModelFactory, ProductUnitFactory, TicketFactory, UserFactory
+from tickets.choices import Outcome, Status
+from tickets.models import Completion
+
+PASSWORD = "pass-word-123"
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+
+
+@pytest.fixture
+def report_data(transactional_db):
+    manager = UserFactory(username="manager.e2e", first_name="Xu", last_name="Hui", roles=[roles.MANAGER])
+    engineer = UserFactory(username="eng.e2e", first_name="Liu", last_name="Yang", roles=[roles.ONSITE_ENGINEER])
+    first = last_month(timezone.localdate())
+    noon = timezone.make_aware(datetime.combine(first + timedelta(days=4), time(12)))
+    printer = ProductModelFactory(code="LP-200", name="激光打印机 200")
+    router = ProductModelFactory(code="RT-9", name="Router 9")
+    tickets = []
+    for n, model in enumerate([printer, printer, router]):
+        unit = ProductUnitFactory(model=model)
+        ticket = TicketFactory(customer=unit.customer, unit=unit, created_at=noon + timedelta(hours=n),
+                               assignee=engineer, status=Status.CLOSED, outcome=Outcome.REPAIRED,
+                               completed_at=noon + timedelta(hours=n + 2), closed_at=noon + timedelta(days=1))
+        Completion.objects.create(ticket=ticket, sequence=1, outcome=Outcome.REPAIRED, engineer=engineer,
+                                  completed_at=ticket.completed_at)
+        tickets.append(ticket)
+    return manager, printer, tickets, first
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_manager_filters_drills_down_and_downloads_xlsx(live_server, browser, browser_page, report_data, screenshot):
+    manager, printer, tickets, first = report_data
+    page = browser_page
+    sign_in(page, live_server.url, manager.username)
+    page.get_by_role("link", name="Reports").click()
+    expect(page.locator(".period")).to_contain_text(first.strftime("%Y-%m-%d"))
+    expect(page.locator("#kpi-received strong")).to_have_text("3")
+    screenshot("last-month")
+
+    page.select_option("#id_model", str(printer.pk))
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#kpi-received strong")).to_have_text("2")
+    expect(page.locator("#kpi-success strong")).to_have_text("100.0 %")
+    screenshot("filtered")
+
+    page.locator("#kpi-received").click()
+    expect(page.locator("#drill-total")).to_have_text("2 tickets")
+    for ticket in tickets[:2]:
+        expect(page.get_by_role("link", name=ticket.number)).to_be_visible()
+    expect(page.get_by_role("link", name=tickets[2].number)).to_have_count(0)
+    screenshot("drill-down")
+
+    page.get_by_role("link", name="« Back to the report").click()
+    with page.expect_download() as download_info:
+        page.locator("#export-xlsx").click()
+    download = download_info.value
+    workbook = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Repairs received"] == 2 and summary["Repair success rate (%)"] == 100.0
+    models = list(workbook["Volume by model"].iter_rows(values_only=True))
+    assert models[1] == ("LP-200", "激光打印机 200", 2, 2)
+
+    chinese = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    sign_in(chinese, live_server.url, manager.username)
+    chinese.get_by_role("link", name="报表").click()
+    expect(chinese.locator("h1")).to_have_text("报表")
+    expect(chinese.locator("#kpi-received span")).to_have_text("收到的维修单")
+    chinese.wait_for_timeout(300)
+    ARTIFACTS.mkdir(exist_ok=True)
+    chinese.screenshot(path=str(ARTIFACTS / "test_manager_reports_zh.png"), full_page=True)
+    chinese.context.close()
