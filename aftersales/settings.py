@@ -229,6 +229,12 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "tickets.choices.EventKind",
         "ClockKindEnum": "tickets.models.ClockKind",
         "ClockOutcomeEnum": "tickets.models.ClockOutcome",
+        "ChannelEnum": "tickets.choices.Channel",
+        "CategoryEnum": "tickets.choices.Category",
+        "CallbackResultEnum": "quality.choices.CallbackResult",
+        "CallbackChannelEnum": "quality.choices.CallbackChannel",
+        "ComplaintCategoryEnum": "quality.choices.ComplaintCategory",
+        "ComplaintStatusEnum": "quality.choices.ComplaintStatus",
     },
 }
 
