@@ -81,8 +81,8 @@ def satisfaction_summary(*, since=None):
     rows = Callback.objects.filter(result="answered")
     if since:
         rows = rows.filter(attempted_at__gte=since)
-    return rows.aggregate(n=Count("pk"), attitude=Avg("attitude"), speed=Avg("speed"),
-                          repair_quality=Avg("repair_quality"),
+    return rows.aggregate(n=Count("pk"), avg_attitude=Avg("attitude"), avg_speed=Avg("speed"),
+                          avg_repair_quality=Avg("repair_quality"),
                           satisfied=Count("pk", filter=Q(attitude__gte=4, speed__gte=4, repair_quality__gte=4)),
                           low=Count("pk", filter=Q(is_low_score=True)))
 
@@ -111,6 +111,6 @@ def qa_results(*, month=None):
         rows = rows.filter(month=month)
     return (rows.values("month", "person_role", "person__username", "person__first_name", "person__last_name")
             .annotate(samples=Count("pk"), scored=Count("pk", filter=Q(scored_at__isnull=False)),
-                      call_handling=Avg("call_handling"), diagnosis=Avg("diagnosis"),
-                      report_completeness=Avg("report_completeness"), customer_care=Avg("customer_care"))
+                      avg_call_handling=Avg("call_handling"), avg_diagnosis=Avg("diagnosis"),
+                      avg_report_completeness=Avg("report_completeness"), avg_customer_care=Avg("customer_care"))
             .order_by("-month", "person_role", "person__username"))
