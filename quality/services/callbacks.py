@@ -57,7 +57,7 @@ def record_callback(ticket, *, by, now, result, comment="", channel=CallbackChan
         if ticket.status != Status.COMPLETED:
             raise TransitionNotAllowed(_("Ticket %(number)s is %(status)s; callbacks are made after completion.") % {
                 "number": ticket.number, "status": ticket.get_status_display()})
-        _, calendar = business_calendar()
+        _record, calendar = business_calendar()
         callback = Callback.objects.create(
             ticket=ticket, cycle=ticket.reopen_count, result=result, channel=channel, attempted_at=now,
             working_day=working_day_of(now, calendar), by=by, comment=comment,

@@ -45,7 +45,7 @@ def reply_deadlines(created_at, severity):
     from datetime import timedelta
 
     target = timedelta(minutes=settings.COMPLAINT_REPLY_MINUTES[severity])
-    _, calendar = business_calendar()
+    _record, calendar = business_calendar()
     times = sla.deadlines(created_at, target, calendar)
     return target, times.warn_at, times.due_at, times.level2_at
 
@@ -133,7 +133,7 @@ def record_reply(complaint, *, by, now, note):
     complaint.replied_at, complaint.reply_note, complaint.next_due_at = now, note, None
     complaint.status = ComplaintStatus.REPLIED
     if now > complaint.reply_due_at:
-        _, calendar = business_calendar()
+        _record, calendar = business_calendar()
         complaint.reply_breached = True
         complaint.reply_overrun = sla.working_time_between(complaint.reply_due_at, now, calendar)
     complaint.save()
