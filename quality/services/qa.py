@@ -44,7 +44,8 @@ def draw_sample(month, *, now, by=None, size=None, seed=None):
     samples = []
     with transaction.atomic():
         for role, field, people in plan:
-            for person_id in closed.filter(**{f"{field}__in": people}).values_list(field, flat=True).distinct():
+            ids = closed.filter(**{f"{field}__in": people}).order_by().values_list(field, flat=True)
+            for person_id in sorted(set(ids)):
                 taken = set(QaSample.objects.filter(month=month, person_role=role, person_id=person_id)
                             .values_list("ticket_id", flat=True))
                 wanted = size - len(taken)
