@@ -32,7 +32,9 @@ def _respond(request, template, context, *, status=200, language=None):
         language = settings.LANGUAGE_CODE
     with translation.override(language):
         response = render(request, template, {**context, "survey_language": language}, status=status)
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    # The token is in the URL: never sent to another site. ("no-referrer" would make the
+    # browser post the answer with "Origin: null", which CSRF protection refuses.)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Content-Language"] = language
     return response

@@ -53,7 +53,7 @@ def test_customer_answers_without_login_in_their_language_and_the_ticket_closes(
         body = page.content.decode()
         assert "服务" in body and page["Content-Language"] == "zh-hans"
         assert completed.customer.name not in body and "csrfmiddlewaretoken" in body
-        assert page["Referrer-Policy"] == "no-referrer"
+        assert page["Referrer-Policy"] == "same-origin"
         done = client.post(path_of(url), ANSWER)
     assert done.status_code == 200
     callback = Callback.objects.get()
