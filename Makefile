@@ -22,6 +22,7 @@ browser:
 
 migrate: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_holidays
 
 demo: migrate
 	$(PY) manage.py seed_demo

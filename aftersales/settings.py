@@ -6,8 +6,8 @@ run on PostgreSQL and Redis.
 """
 from pathlib import Path
 
-from celery.schedules import crontab
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -168,6 +168,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 SLA_SWEEP_SECONDS = env.float("SLA_SWEEP_SECONDS", default=60.0)
+HOLIDAY_COUNTRY = env.str("HOLIDAY_COUNTRY", default="CN")  # statutory holidays loaded yearly
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "tickets.tasks.sla_sweep", "schedule": SLA_SWEEP_SECONDS},
     "auto-close-unreachable": {
@@ -178,6 +179,12 @@ CELERY_BEAT_SCHEDULE = {
     "qa-monthly-sample": {
         "task": "quality.tasks.draw_last_month_qa_sample",
         "schedule": crontab(minute=30, hour=1, day_of_month=1),
+    },
+    # Yearly, early December: next year's holidays and make-up days are published by then.
+    "load-statutory-holidays": {
+        "task": "tickets.tasks.load_statutory_holidays",
+        "schedule": crontab(minute=30, hour=3, day_of_month=1, month_of_year=12),
+        "kwargs": {"country": HOLIDAY_COUNTRY},
     },
 }
 

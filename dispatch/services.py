@@ -80,6 +80,7 @@ def receive_unit(ticket, *, by, now, condition, accessories="", photos=()):
         record.full_clean()  # type and size checked before anything is stored
         record.save()
     _recheck_warranty(ticket, by=by, now=now)
+    ticket_services.record_unit_received(ticket, now=now)
     ticket_services.log_event(ticket, kind=EventKind.UPDATE, by=by, now=now,
                               message=_("Unit received: %(condition)s") % {"condition": receipt.condition},
                               data={"depot_receipt": receipt.pk, "photos": len(photos)})

@@ -25,6 +25,7 @@ def _restore_reference_data():
     sync_roles(apps)
     import_module("staff.migrations.0002_roles_departments").create_departments_and_system_user(apps, None)
     import_module("tickets.migrations.0003_default_sla_policies").create_defaults(apps, None)
+    import_module("tickets.migrations.0007_urgent_policy_and_completion_history").shorter_urgent_targets(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.conf import settings
 
 from . import sla
-from .choices import ServiceType
-from .models import ClockKind, ClockOutcome, LEVEL_ORDER, SlaClock, SlaPolicy
+from .choices import Priority, ServiceType
+from .models import BusinessCalendar, ClockKind, ClockOutcome, LEVEL_ORDER, SlaClock, SlaPolicy
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,25 @@ class Policy:
     targets: dict
     warning_percent: int
     level2_factor: float
+    business_calendar_record: object = None
+    business_calendar: sla.Calendar = None
+
+    def calendar_for(self, kind):
+        """(record, calendar) a clock of `kind` counts in. Callbacks always follow the
+        business calendar, even under a 24×7 policy: nobody calls customers at 05:00."""
+        if kind == ClockKind.CALLBACK and self.business_calendar is not None:
+            return self.business_calendar_record, self.business_calendar
+        return self.calendar_record, self.calendar
+
+
+def center_calendar():
+    """The center's business calendar: the one the normal-priority policy counts in, else
+    the first one defined; None when there is none (then everything runs 24×7)."""
+    normal = SlaPolicy.objects.select_related("calendar").filter(
+        priority=Priority.NORMAL, calendar__isnull=False).first()
+    if normal is not None:
+        return normal.calendar
+    return BusinessCalendar.objects.order_by("id").first()
 
 
 def policy_for(priority):
@@ -29,10 +48,39 @@ def policy_for(priority):
         ClockKind.PART_RETURN: record.part_return_minutes, ClockKind.CALLBACK: record.callback_minutes,
     }
     calendar = record.calendar.to_calendar() if record.calendar_id else sla.Calendar.always(settings.TIME_ZONE)
+    business_record = record.calendar if record.calendar_id else center_calendar()
+    business = calendar if record.calendar_id else (business_record.to_calendar() if business_record else None)
     return Policy(
         calendar_record=record.calendar, calendar=calendar,
+        business_calendar_record=business_record, business_calendar=business,
         targets={k: timedelta(minutes=v) for k, v in minutes.items()},
         warning_percent=record.warning_percent, level2_factor=float(record.level2_factor),
+    )
+
+
+@dataclass(frozen=True)
+class TargetsInForce:
+    """What the ticket page shows: the policy's targets for this ticket and where they count."""
+
+    response: timedelta
+    completion: timedelta
+    special_completion: timedelta
+    arrival: timedelta
+    part_return: timedelta
+    callback: timedelta
+    calendar: object
+    callback_calendar: object
+    special: bool
+
+
+def targets_in_force(ticket):
+    policy = policy_for(ticket.priority)
+    return TargetsInForce(
+        response=policy.targets[ClockKind.RESPONSE], completion=policy.targets[ClockKind.COMPLETION],
+        special_completion=policy.targets["special_completion"],
+        arrival=target_for(ticket, ClockKind.ARRIVAL, policy), part_return=policy.targets[ClockKind.PART_RETURN],
+        callback=policy.targets[ClockKind.CALLBACK], calendar=policy.calendar_record,
+        callback_calendar=policy.calendar_for(ClockKind.CALLBACK)[0], special=bool(ticket.special_circumstance),
     )
 
 
@@ -46,17 +94,19 @@ def target_for(ticket, kind, policy):
 
 
 def _schedule(clock, policy, *, target, now):
-    """(Re)compute warning, breach and level-2 times from the clock's start."""
-    times = sla.deadlines(clock.started_at, target, policy.calendar,
-                          warning_percent=policy.warning_percent, level2_factor=policy.level2_factor)
-    clock.target = target
-    clock.calendar = policy.calendar_record
-    clock.warn_at, clock.due_at, clock.level2_at = times.warn_at, times.due_at, times.level2_at
+    """(Re)compute warning, breach and level-2 times from the clock's start, all in the
+    working time of the clock's calendar."""
+    record, calendar = policy.calendar_for(clock.kind)
     if clock.kind == ClockKind.PART_RETURN:
-        clock.due_at = sla.part_return_due(clock.started_at, policy.calendar, hours=target.total_seconds() / 3600)
-        span = clock.due_at - clock.started_at
-        clock.warn_at = clock.started_at + span * policy.warning_percent / 100
-        clock.level2_at = clock.started_at + span * policy.level2_factor
+        due_at = sla.part_return_due(clock.started_at, calendar, hours=target.total_seconds() / 3600)
+        times = sla.scaled_deadlines(clock.started_at, due_at, calendar,
+                                     warning_percent=policy.warning_percent, level2_factor=policy.level2_factor)
+    else:
+        times = sla.deadlines(clock.started_at, target, calendar,
+                              warning_percent=policy.warning_percent, level2_factor=policy.level2_factor)
+    clock.target = target
+    clock.calendar = record
+    clock.warn_at, clock.due_at, clock.level2_at = times.warn_at, times.due_at, times.level2_at
     clock.next_due_at = next_threshold(clock)
 
 
@@ -101,6 +151,9 @@ def stop_clock(ticket, kind, *, now, cancelled=False):
     clock.save()
     if clock.outcome == ClockOutcome.BREACHED:
         ticket.sla_breached = True
+    from .services.completions import record_clock_outcome
+
+    record_clock_outcome(clock)
     return clock
 
 
@@ -138,3 +191,13 @@ def _mirror_on_ticket(ticket, clock):
 
 def is_onsite(ticket):
     return ticket.service_type == ServiceType.ONSITE
+
+
+def awaits_unit(ticket):
+    """A carry-in or mail-in job whose unit has not reached the depot yet: its completion
+    clock waits for the unit (a unit still with the courier is not the engineer's delay)."""
+    return ticket.service_type in (ServiceType.CARRY_IN, ServiceType.MAIL_IN) and ticket.unit_received_at is None
+
+
+def has_clock(ticket, kind):
+    return SlaClock.objects.filter(ticket=ticket, kind=kind, cycle=ticket.reopen_count).exists()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 from . import choices, services
 from .choices import EventKind, Status
 from .exceptions import DomainError
-from .models import Customer, CustomerPhone, FaultCode, ProductModel, ProductUnit, Ticket, TicketEvent
+from .models import Completion, Customer, CustomerPhone, FaultCode, ProductModel, ProductUnit, Ticket, TicketEvent
 from .phones import normalize_phone
 from .selectors import engineers
 from .services.intake import reserve_ticket_numbers
@@ -546,6 +546,10 @@ class _TicketImport:
                         from_status=Status.NEW, to_status=ticket.status,
                         message=ticket.cancel_reason or ticket.get_outcome_display()),
         ])
+        if closed and ticket.outcome and ticket.outcome != choices.Outcome.ANSWERED:
+            # Past repairs count in first-time-fix reports like any other (no clocks ran).
+            Completion.objects.create(ticket=ticket, sequence=1, outcome=ticket.outcome, engineer=plan.engineer,
+                                      fault_kind=ticket.fault_kind, completed_at=ticket.completed_at)
 
 
 def import_tickets(stream, *, by, skip_bad=False, dry_run=False, progress=None, every=1000, now=None):

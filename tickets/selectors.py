@@ -4,7 +4,7 @@ import re
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 
-from .models import Customer, CustomerPhone, ProductUnit, SlaClock, Ticket, TicketEvent
+from .models import Completion, Customer, CustomerPhone, ProductUnit, SlaClock, Ticket, TicketEvent
 from .phones import normalize_phone
 
 
@@ -40,6 +40,7 @@ def ticket_detail(user):
     ).prefetch_related(
         Prefetch("events", queryset=TicketEvent.objects.select_related("actor", "on_behalf_of")),
         Prefetch("clocks", queryset=SlaClock.objects.order_by("cycle", "started_at", "id")),
+        Prefetch("completions", queryset=Completion.objects.select_related("engineer", "repeat_of")),
         "customer__phones",
     )
 

@@ -126,10 +126,24 @@ def deadlines(start, target, calendar, *, warning_percent=75, level2_factor=2.0)
 
 
 def part_return_due(completed_at, calendar, *, hours=6):
-    """Defective part back at the desk within 6 hours, or by the end of that working
-    day if that is later (SPEC §3)."""
+    """Defective part back at the desk within 6 working hours, or by the end of that
+    working day if that is later (SPEC §3, seed 002 "6小时或当天"). On a 24×7 calendar
+    working hours are wall-clock hours and the day ends at midnight."""
     completed_at = completed_at.astimezone(UTC)
-    return max(completed_at + timedelta(hours=hours), end_of_working_day(completed_at, calendar))
+    return max(add_working_time(completed_at, timedelta(hours=hours), calendar),
+               end_of_working_day(completed_at, calendar))
+
+
+def scaled_deadlines(start, due_at, calendar, *, warning_percent=75, level2_factor=2.0):
+    """Warning and level 2 for a clock whose deadline is fixed by a rule (not a plain
+    target): the span up to `due_at` is measured in working time and scaled in working
+    time, so no warning or escalation falls outside working hours on a calendar clock."""
+    span = working_time_between(start, due_at, calendar)
+    return Deadlines(
+        due_at=due_at,
+        warn_at=add_working_time(start, span * warning_percent / 100, calendar),
+        level2_at=add_working_time(start, span * level2_factor, calendar),
+    )
 
 
 def arrival_target(*, area, travel_minutes, base_minutes=20):

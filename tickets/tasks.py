@@ -18,3 +18,18 @@ def sla_sweep():
     from .escalations import sweep
 
     return sweep(now=timezone.now())
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def load_statutory_holidays(country="CN"):
+    """Yearly (beat): this year's and next year's holidays and make-up days into every
+    business calendar; days already there (and admin edits) are kept."""
+    from .services.holidays import calendars_for, load_holidays
+
+    year = timezone.localdate().year
+    added = 0
+    for calendar in calendars_for():
+        for one_year in (year, year + 1):
+            result = load_holidays(calendar, country=country, year=one_year)
+            added += result.holidays + result.workdays
+    return added

@@ -303,6 +303,8 @@ def test_roles_without_cancel_get_403(api_client, make_ticket, dispatcher, engin
 
 
 def test_reopen_completed_repair(api_client, agent, completed):
+    # A software fault back within 72 h: a repeat repair (issue 7 item 5).
+    completed.completions.update(fault_kind="software")
     response = post(api_client(agent), completed, "reopen", {"reason": "No power again"})
     assert response.status_code == 200
     body = response.data

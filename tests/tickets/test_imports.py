@@ -170,6 +170,9 @@ def test_history_is_imported_closed_without_clocks_and_open_tickets_start_their_
     assert closed.warranty_status == choices.WarrantyStatus.IN_WARRANTY
     assert closed.fault_code.code == "PWR-01"
     assert not SlaClock.objects.filter(ticket=closed).exists()
+    completion = closed.completions.get()  # issue 7 item 5: past repairs count in reports too
+    assert (completion.sequence, completion.engineer, completion.completed_at, completion.completion_outcome) == (
+        1, engineer, datetime(2026, 6, 1, 15, 0, tzinfo=SHANGHAI), "")
     assert list(closed.events.order_by("at", "id").values_list("kind", "to_status")) == [
         (choices.EventKind.CREATED, choices.Status.NEW), (choices.EventKind.NOTE, ""),
         (choices.EventKind.STATUS_CHANGE, choices.Status.CLOSED)]

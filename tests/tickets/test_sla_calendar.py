@@ -84,10 +84,28 @@ def test_deadlines_warning_breach_and_level_two():
     assert (d.warn_at, d.due_at, d.level2_at) == (at(2026, 11, 23, 12), at(2026, 11, 23, 14), at(2026, 11, 23, 18))
 
 
-def test_part_return_due_is_six_hours_or_end_of_working_day_if_later():
+def test_part_return_due_is_six_working_hours_or_end_of_working_day_if_later():
     calendar = center()
-    assert sla.part_return_due(at(2026, 11, 23, 10), calendar) == at(2026, 11, 23, 18)  # 16:00 < 18:00
-    assert sla.part_return_due(at(2026, 11, 23, 15), calendar) == at(2026, 11, 23, 21)  # 21:00 > 18:00
+    # Monday 10:00 + 6 working hours = 10-12, 13-17 → 17:00, before the day ends at 18:00.
+    assert sla.part_return_due(at(2026, 11, 23, 10), calendar) == at(2026, 11, 23, 18)
+    # Monday 15:00: 15-18 (3 h) + Tuesday 09-12 (3 h) → Tuesday 12:00, never 21:00 at night.
+    assert sla.part_return_due(at(2026, 11, 23, 15), calendar) == at(2026, 11, 24, 12)
+    # Friday 17:00: 1 h Friday + Monday 09-12, 13-15 → Monday 15:00.
+    assert sla.part_return_due(at(2026, 11, 27, 17), calendar) == at(2026, 11, 30, 15)
+
+
+def test_part_return_on_a_round_the_clock_calendar_counts_wall_clock_hours():
+    always = sla.Calendar.always(SHANGHAI)
+    assert sla.part_return_due(at(2026, 11, 23, 15), always) == at(2026, 11, 24, 0)  # midnight > 21:00
+    assert sla.part_return_due(at(2026, 11, 23, 20), always) == at(2026, 11, 24, 2)
+
+
+def test_scaled_deadlines_stay_inside_working_time():
+    # A fixed deadline of Tuesday 12:00 from Monday 15:00 is 6 working hours: warning at
+    # 4.5 h (Tuesday 10:30), level 2 at 12 h (Monday 3 h + Tuesday 8 h + Wednesday 1 h).
+    d = sla.scaled_deadlines(at(2026, 11, 23, 15), at(2026, 11, 24, 12), center())
+    assert (d.warn_at, d.due_at, d.level2_at) == (at(2026, 11, 24, 10, 30), at(2026, 11, 24, 12),
+                                                  at(2026, 11, 25, 10))
 
 
 def test_end_of_working_day_after_hours_is_next_working_day():

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
+from dispatch.services import receive_unit
 from staff.models import Notification
 from tickets import choices, escalations, services
 from tickets.models import ClockKind, ClockOutcome, Escalation, EscalationLevel, SlaClock, TicketEvent
@@ -137,6 +138,7 @@ def test_reassignment_keeps_the_completion_clock(monday_ticket, dispatcher, engi
 def test_vendor_repair_stops_the_completion_clock(make_ticket, dispatcher, depot_engineer):
     ticket = make_ticket(now=sh(23, 9), service_type=choices.ServiceType.CARRY_IN)
     services.assign_ticket(ticket, depot_engineer, by=dispatcher, now=sh(23, 9))
+    receive_unit(ticket, by=depot_engineer, now=sh(23, 9), condition="Scratched lid")  # clock starts here
     assert not SlaClock.objects.filter(ticket=ticket, kind=ClockKind.ARRIVAL).exists()
     services.start_work(ticket, by=depot_engineer, now=sh(23, 10))
     services.send_to_vendor(ticket, by=depot_engineer, now=sh(23, 14))
@@ -157,7 +159,7 @@ def test_onsite_completion_with_parts_starts_part_return_and_callback(
         monday_ticket, dispatcher, engineer, spares_admin):
     _complete(monday_ticket, engineer, dispatcher)
     assert clock(monday_ticket, ClockKind.COMPLETION).outcome == ClockOutcome.MET
-    assert clock(monday_ticket, ClockKind.PART_RETURN).due_at == sh(23, 21)  # 15:00 + 6 h > 18:00
+    assert clock(monday_ticket, ClockKind.PART_RETURN).due_at == sh(24, 12)  # 6 working hours: 15-18, 09-12
     assert clock(monday_ticket, ClockKind.CALLBACK).due_at == sh(24, 15)  # one 9-hour working day
     services.receive_defective_part(monday_ticket, by=spares_admin, now=sh(23, 17))
     assert clock(monday_ticket, ClockKind.PART_RETURN).outcome == ClockOutcome.MET

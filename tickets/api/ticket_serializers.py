@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from .. import choices
 from ..models import (
+    Completion,
     Customer,
     FaultCode,
     ProductUnit,
@@ -89,6 +90,20 @@ class SlaClockSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CompletionSerializer(serializers.ModelSerializer):
+    """One completion of the ticket (kept when the ticket is reopened), read-only."""
+
+    engineer = UserRefSerializer(read_only=True, allow_null=True)
+    repeat_of = serializers.SlugRelatedField(slug_field="sequence", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Completion
+        fields = ["sequence", "outcome", "engineer", "fault_kind", "parts_replaced", "assigned_at", "started_at",
+                  "completed_at", "response_outcome", "arrival_outcome", "completion_outcome",
+                  "part_return_outcome", "callback_outcome", "is_repeat", "repeat_of", "reopened_at", "failed"]
+        read_only_fields = fields
+
+
 class TicketDetailSerializer(TicketSerializer):
     """One ticket, with what its page shows besides the list columns."""
 
@@ -96,11 +111,12 @@ class TicketDetailSerializer(TicketSerializer):
     repeat_of = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     service_report = serializers.SerializerMethodField()
     clocks = SlaClockSerializer(many=True, read_only=True)
+    completions = CompletionSerializer(many=True, read_only=True)
 
     class Meta(TicketSerializer.Meta):
         fields = [*TicketSerializer.Meta.fields, "close_reason", "cancel_reason", "repeat_of",
                   "created_by", "quote_accepted_at", "parts_requested_at", "service_report", "clocks",
-                  "legacy_ref"]
+                  "completions", "unit_received_at", "legacy_ref"]
         read_only_fields = fields
 
     @extend_schema_field(ServiceReportSerializer(allow_null=True))

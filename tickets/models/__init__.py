@@ -6,3 +6,4 @@ from .sla import (  # noqa: F401
     LEVEL_ORDER, BusinessCalendar, CalendarDay, ClockKind, ClockOutcome, Escalation, EscalationLevel, SlaClock,
     SlaPolicy, Weekday, WorkingHours,
 )
+from .completions import Completion  # noqa: F401,E402

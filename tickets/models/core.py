@@ -206,6 +206,9 @@ class Ticket(models.Model):
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    unit_received_at = models.DateTimeField(
+        _("unit received at the depot"), null=True, blank=True,
+        help_text=_("Carry-in and mail-in: the completion clock starts here, not at assignment."))
     sent_to_vendor_at = models.DateTimeField(_("sent to vendor at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

@@ -16,14 +16,14 @@ from .intake import (
     create_customer, create_ticket, create_unit, next_ticket_number, resolve_at_intake, update_customer, update_unit,
 )
 from .work import (
-    ReportIncomplete, arrive, assign_ticket, complete, hold, reassign_ticket, resume, send_to_vendor, start_work,
-    unit_back_from_vendor,
+    ReportIncomplete, arrive, assign_ticket, complete, hold, reassign_ticket, record_unit_received, resume,
+    send_to_vendor, start_work, unit_back_from_vendor,
 )
 
 __all__ = [
     "add_note", "arrive", "assign_ticket", "auto_close_unreachable", "cancel", "change_priority", "close", "complete",
     "create_customer", "create_ticket", "create_unit", "hold", "log_event", "next_ticket_number",
-    "paid_repair_committed", "reassign_ticket", "receive_defective_part", "reopen", "ReportIncomplete",
+    "paid_repair_committed", "reassign_ticket", "receive_defective_part", "record_unit_received", "reopen", "ReportIncomplete",
     "require_perm", "resolve_at_intake", "resume", "send_to_vendor", "start_work", "unit_back_from_vendor",
     "update_customer", "update_unit",
 ]

@@ -10,6 +10,7 @@ from .. import choices, clocks
 from ..choices import EventKind, Status
 from ..exceptions import InvalidInput, TransitionNotAllowed
 from ..models import ClockKind, Ticket
+from . import completions
 from .base import _check_transition, _lock, _move, log_event, require_perm
 
 
@@ -50,7 +51,9 @@ def cancel(ticket, *, by, now, reason):
 
 @transaction.atomic
 def reopen(ticket, *, by, now, reason):
-    """Same fault again inside the repair warranty: back to new, flagged as a repeat."""
+    """Same fault again inside the repair warranty: back to new. The earlier completion
+    stays as it was (a Completion row); the new work is flagged a repeat repair only
+    inside seed 002's window (see services.completions)."""
     require_perm(by, "tickets.reopen_ticket")
     if not reason.strip():
         raise InvalidInput(_("Describe the fault that came back."))
@@ -63,7 +66,8 @@ def reopen(ticket, *, by, now, reason):
             "days": settings.REPAIR_WARRANTY_DAYS})
     previous_assignee = ticket.assignee_id
     clocks.stop_all(ticket, now=now)
-    ticket.is_repeat = True
+    completion, repeat = completions.mark_reopened(ticket, now=now)
+    ticket.is_repeat = repeat
     ticket.reopen_count += 1
     ticket.assignee = None
     ticket.outcome = ticket.close_reason = ticket.hold_reason = ""
@@ -71,8 +75,16 @@ def reopen(ticket, *, by, now, reason):
     ticket.special_circumstance = ""
     ticket.completion_due_at = ticket.arrival_due_at = None
     clocks.start_clock(ticket, ClockKind.RESPONSE, now=now)  # a new cycle: new clocks
-    return _move(ticket, "reopen", by=by, now=now, message=reason.strip(),
-                 data={"previous_assignee": previous_assignee})
+    _move(ticket, "reopen", by=by, now=now, message=reason.strip(),
+          data={"previous_assignee": previous_assignee, "repeat": repeat, "completion": completion.pk})
+    if repeat:
+        engineer = completion.engineer
+        log_event(ticket, kind=EventKind.UPDATE, by=by, now=now, data={"repeat_of_completion": completion.pk},
+                  message=_("Repeat repair: the fault came back within the window of %(engineer)s's job "
+                            "(completion %(sequence)s).") % {
+                      "engineer": (engineer.get_full_name() or engineer.username) if engineer else "—",
+                      "sequence": completion.sequence})
+    return ticket
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import forms as f
-from .. import services
+from .. import clocks, services
 from ..choices import ALLOWED_TRANSITIONS, OPEN_STATUSES, Outcome, ServiceType, Status
 from ..exceptions import Conflict, DomainError
 from ..exceptions import PermissionDenied as DomainPermissionDenied
@@ -134,6 +134,7 @@ def _render_detail(request, ticket, *, bound=None, status=200):
         "action_forms": _action_forms(ticket, request.user, bound),
         "open_statuses": OPEN_STATUSES,
         "clocks": list(ticket.clocks.all()), "now": timezone.now(),
+        "completions": list(ticket.completions.all()), "targets": clocks.targets_in_force(ticket),
     }
     return render(request, "tickets/ticket_detail.html", context, status=status)
 
