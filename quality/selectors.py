@@ -5,7 +5,7 @@ from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 
 from tickets.choices import Status
-from tickets.models import ClockKind, SlaClock, Ticket
+from tickets.models import ClockKind, Completion, SlaClock, Ticket
 
 from .choices import FAILED_RESULTS, ComplaintStatus, Severity
 from .models import Callback, Complaint, QaSample, QualityAlert
@@ -63,17 +63,30 @@ def open_complaints():
 
 
 def repeat_repairs():
-    """Repeat repairs (Ticket.repeat_of / is_repeat) with the earlier job's engineer."""
-    return (Ticket.objects.filter(Q(repeat_of__isnull=False) | Q(is_repeat=True))
+    """Repeat repairs (issue 7 item 5): completions whose fault came back within seed
+    002's window (72 h software; 7 days hardware with no part replaced), each with the
+    engineer of the failed job and the work that redid it."""
+    redo = Completion.objects.filter(repeat_of=OuterRef("pk")).order_by("sequence")
+    return (Completion.objects.filter(failed=True)
+            .select_related("ticket__customer", "ticket__unit__model", "engineer")
+            .annotate(redo_sequence=Subquery(redo.values("sequence")[:1]),
+                      redo_engineer=Subquery(redo.values("engineer__username")[:1]))
+            .order_by("-reopened_at", "-pk"))
+
+
+def linked_repeat_tickets():
+    """New tickets logged as a repeat of an earlier ticket (Ticket.repeat_of)."""
+    return (Ticket.objects.filter(repeat_of__isnull=False)
             .select_related("repeat_of__assignee", "unit__model", "customer", "assignee")
             .order_by("-created_at", "-pk"))
 
 
 def repeat_counts(rows):
-    """Per engineer (of the earlier job) and per model."""
-    per_engineer = (rows.values(engineer=Coalesce("repeat_of__assignee__username", "assignee__username"))
-                    .annotate(n=Count("pk")).order_by("-n"))
-    per_model = rows.values(model=F("unit__model__code")).annotate(n=Count("pk")).order_by("-n")
+    """Per engineer (of the failed job) and per model."""
+    per_engineer = (rows.order_by().values(engineer_name=F("engineer__username"))
+                    .annotate(n=Count("pk")).order_by("-n", "engineer_name"))
+    per_model = (rows.order_by().values(model=F("ticket__unit__model__code"))
+                 .annotate(n=Count("pk")).order_by("-n", "model"))
     return list(per_engineer), list(per_model)
 
 

@@ -144,13 +144,13 @@ def repeat_list(request):
     engineer = (request.GET.get("engineer") or "").strip()[:150]
     model = (request.GET.get("model") or "").strip()[:60]
     if engineer:
-        rows = rows.filter(repeat_of__assignee__username=engineer)
+        rows = rows.filter(engineer__username=engineer)
     if model:
-        rows = rows.filter(unit__model__code=model)
+        rows = rows.filter(ticket__unit__model__code=model)
     per_engineer, per_model = selectors.repeat_counts(selectors.repeat_repairs())
     return render(request, "quality/repeats.html", {
         "page": _page(request, rows), "per_engineer": per_engineer, "per_model": per_model,
-        "engineer": engineer, "model": model})
+        "linked": selectors.linked_repeat_tickets()[:50], "engineer": engineer, "model": model})
 
 
 @permission_page("quality.view_qasample")

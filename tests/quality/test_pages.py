@@ -157,14 +157,21 @@ def test_low_score_followed_up_on_the_page(client, dispatcher, quality, complete
     assert callback.follow_up_note == "Apologised"
 
 
-def test_repeat_repairs_list_links_both_tickets(client, quality, cast, ticket_in, clock):
+def test_repeat_repairs_list_per_engineer_and_model_from_completion_records(client, quality, cast, ticket_in,
+                                                                            clock):
+    from datetime import timedelta
+
     from tickets import services as tickets
 
-    first = ticket_in(Status.CLOSED)
-    tickets.reopen(first, by=cast.agent, now=clock.tick(), reason="Same fault")
+    repeat, late = ticket_in(Status.CLOSED), ticket_in(Status.CLOSED)
+    tickets.reopen(repeat, by=cast.agent, now=clock.tick(), reason="Same fault")  # minutes later: a repeat
+    tickets.reopen(late, by=cast.agent, now=clock.tick() + timedelta(days=10), reason="Came back much later")
     client.force_login(quality)
     page = client.get(reverse("quality:repeats")).content.decode()
-    assert first.number in page
+    assert repeat.number in page and late.number not in page
+    assert 'href="?engineer=engineer"' in page and f'href="?model={repeat.unit.model.code}"' in page
+    filtered = client.get(reverse("quality:repeats") + "?engineer=nobody").content.decode()
+    assert repeat.number not in filtered.split('id="repeat-table"')[1]
 
 
 def test_qa_draw_and_score_on_the_pages(client, quality, ticket_in):
