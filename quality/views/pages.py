@@ -20,6 +20,12 @@ from ..models import Callback, QaSample, QualityAlert, QualitySettings
 PAGE = 50
 
 
+def _param(request, name, limit):
+    """A free-text query parameter, cut to `limit`; NUL characters (which PostgreSQL
+    refuses in a string) are dropped."""
+    return (request.GET.get(name) or "").replace("\x00", "").strip()[:limit]
+
+
 def _page(request, rows):
     return Paginator(rows, PAGE).get_page(request.GET.get("page"))
 
@@ -33,7 +39,7 @@ def dashboard(request):
 @permission_page("quality.view_callback")
 def callback_queue(request):
     rows = selectors.callback_queue()
-    number = (request.GET.get("ticket") or "").strip().upper()[:30]
+    number = _param(request, "ticket", 30).upper()
     if number:
         rows = rows.filter(number=number)
     if request.GET.get("overdue") == "true":
@@ -141,8 +147,7 @@ def alert_acknowledge(request, pk):
 @permission_page("quality.view_quality_dashboard")
 def repeat_list(request):
     rows = selectors.repeat_repairs()
-    engineer = (request.GET.get("engineer") or "").strip()[:150]
-    model = (request.GET.get("model") or "").strip()[:60]
+    engineer, model = _param(request, "engineer", 150), _param(request, "model", 60)
     if engineer:
         rows = rows.filter(engineer__username=engineer)
     if model:

@@ -187,7 +187,8 @@ def test_qa_draw_and_score_on_the_pages(client, quality, ticket_in):
 
 
 @pytest.mark.parametrize("query", ["?page=abc", "?month=garbage", "?person_role=boss", "?status=zzz&severity=x",
-                                   "?acknowledged=maybe", "?ticket=%00", "?overdue=1&ticket=" + "x" * 500])
+                                   "?acknowledged=maybe", "?ticket=%00",
+                                   "?engineer=%00&model=%00&person=%00", "?overdue=1&ticket=" + "x" * 500])
 def test_hostile_filters_never_fail(client, supervisor, query):
     client.force_login(supervisor)
     for name in ("quality:complaint_list", "quality:alert_list", "quality:qa_list", "quality:callbacks",
