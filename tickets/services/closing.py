@@ -21,6 +21,13 @@ def close(ticket, *, by, now, reason):
         raise InvalidInput(_("Say whether the callback was done or the customer could not be reached."))
     ticket = _lock(ticket)
     _check_transition(ticket, "close")
+    if reason == choices.CloseReason.CUSTOMER_UNREACHABLE:
+        from quality.services.callbacks import is_unreachable
+
+        if not is_unreachable(ticket):  # issue 7 item 4: only after failed attempts were logged
+            raise TransitionNotAllowed(_(
+                "Log %(n)s failed callback attempts on different working days before closing as unreachable.") % {
+                "n": settings.CALLBACK_UNREACHABLE_ATTEMPTS})
     ticket.close_reason = reason
     ticket.closed_at = now
     clocks.stop_clock(ticket, ClockKind.CALLBACK, now=now)
