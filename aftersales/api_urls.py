@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("tickets.api.urls")),
     path("", include("dispatch.api.urls")),
     path("", include("quality.reports.api_urls")),
+    path("", include("quality.api.urls")),
 ]

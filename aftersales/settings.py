@@ -175,6 +175,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.auto_close_completed_tickets",
         "schedule": 15 * 60.0,
     },
+    "complaint-reply-sweep": {"task": "quality.tasks.complaint_sweep", "schedule": SLA_SWEEP_SECONDS},
+    "qa-monthly-sample": {
+        "task": "quality.tasks.draw_last_month_qa_sample",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1),
+    },
     # Yearly, early December: next year's holidays and make-up days are published by then.
     "load-statutory-holidays": {
         "task": "tickets.tasks.load_statutory_holidays",
@@ -198,6 +203,15 @@ CELERY_BEAT_SCHEDULE["report-rollup-window"] = {
 AUTO_CLOSE_DAYS = env.int("AUTO_CLOSE_DAYS", default=3)
 # Days after completion during which the same fault reopens the ticket (repair warranty).
 REPAIR_WARRANTY_DAYS = env.int("REPAIR_WARRANTY_DAYS", default=90)
+# A completed ticket closes as "customer unreachable" only after this many failed
+# callback attempts, each on a different working day (issue 7 item 4).
+CALLBACK_UNREACHABLE_ATTEMPTS = env.int("CALLBACK_UNREACHABLE_ATTEMPTS", default=2)
+# Public survey links: valid for this many days; page requests per minute per address.
+SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=7)
+SURVEY_RATE_PER_MINUTE = env.int("SURVEY_RATE_PER_MINUTE", default=20)
+# Complaint first-reply targets in working minutes (SPEC §8: 1 working day; major 4 h).
+COMPLAINT_REPLY_MINUTES = {"general": env.int("COMPLAINT_REPLY_MINUTES_GENERAL", default=540),
+                           "major": env.int("COMPLAINT_REPLY_MINUTES_MAJOR", default=240)}
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -232,6 +246,12 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "tickets.choices.EventKind",
         "ClockKindEnum": "tickets.models.ClockKind",
         "ClockOutcomeEnum": "tickets.models.ClockOutcome",
+        "ChannelEnum": "tickets.choices.Channel",
+        "CategoryEnum": "tickets.choices.Category",
+        "CallbackResultEnum": "quality.choices.CallbackResult",
+        "CallbackChannelEnum": "quality.choices.CallbackChannel",
+        "ComplaintCategoryEnum": "quality.choices.ComplaintCategory",
+        "ComplaintStatusEnum": "quality.choices.ComplaintStatus",
     },
 }
 

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from quality.views import survey
 from staff import views as staff_views
 
 urlpatterns = [
@@ -15,6 +16,9 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("reports/", include("quality.reports.urls")),
+    path("quality/", include("quality.urls")),
+    # Public, no login: a customer's single-use satisfaction survey (quality.views.survey).
+    path("survey/<str:number>/<str:token>/", survey, name="survey"),
     path("api/", include("aftersales.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class QualityConfig(AppConfig):
     name = "quality"
     verbose_name = _("Quality")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -14,8 +14,18 @@ _NAV = [
     (_("Escalations"), "tickets:escalations", "tickets.acknowledge_escalation"),
     (_("Engineers"), "dispatch:engineers", "dispatch.change_engineerprofile"),
     (_("Reports"), "reports:index", "quality.view_reports"),
+    (_("Callbacks"), "quality:callbacks", "quality.add_callback"),
+    (_("Complaints"), "quality:complaint_list", "quality.view_complaint"),
+    (_("Task force"), "quality:task_force", "role:" + ",".join((roles.SALES_LEAD, roles.SUPERVISOR))),
+    (_("Quality"), "quality:dashboard", "quality.view_quality_dashboard"),
     (_("Inbox"), "staff:inbox", None),
 ]
+
+
+def _allowed(user, perm):
+    if perm.startswith("role:"):
+        return bool(roles.user_roles(user) & set(perm[5:].split(",")))
+    return user.has_perm(perm)
 
 
 def navigation(request):
@@ -25,7 +35,7 @@ def navigation(request):
     items = [
         {"label": label, "url": reverse(name), "active": request.path.startswith(reverse(name))}
         for label, name, perm in _NAV
-        if perm is None or user.has_perm(perm)
+        if perm is None or _allowed(user, perm)
     ]
     if user.is_staff:
         items.append({"label": _("Admin"), "url": reverse("admin:index"), "active": False})

@@ -12,6 +12,7 @@ QUALITY = "quality"
 SUPERVISOR = "supervisor"
 MANAGER = "manager"
 ADMINISTRATOR = "administrator"
+SALES_LEAD = "sales_lead"
 
 ROLE_LABELS = {
     AGENT: _("Call agent"),
@@ -24,6 +25,7 @@ ROLE_LABELS = {
     SUPERVISOR: _("Service center supervisor"),
     MANAGER: _("Manager"),
     ADMINISTRATOR: _("Administrator"),
+    SALES_LEAD: _("Sales lead"),
 }
 ROLES = tuple(ROLE_LABELS)
 ENGINEER_ROLES = (ONSITE_ENGINEER, DEPOT_ENGINEER)
@@ -38,30 +40,41 @@ _INTAKE = [
 ]
 _SEE_ALL = ["tickets.view_ticket", "tickets.view_all_tickets", "tickets.view_escalation"]
 _REPORTS = ["quality.view_reports", "quality.view_shipment"]
+# Quality department (SPEC §8): callbacks and surveys are done by agents and dispatchers,
+# complaints logged by agents, handled by quality staff and supervisors.
+_CALLBACKS = ["quality.view_callback", "quality.add_callback", "quality.add_surveylink", "quality.view_surveylink"]
+_COMPLAINTS_ALL = ["quality.view_complaint", "quality.view_all_complaints", "quality.change_complaint"]
+_ALERTS = ["quality.view_qualityalert", "quality.acknowledge_qualityalert"]
 
 # Permission codenames "app_label.codename" granted to each role.
 ROLE_PERMISSIONS = {
     AGENT: _VIEW_CATALOG + _INTAKE + _SEE_ALL + [
         "tickets.resolve_at_intake", "tickets.close_ticket", "tickets.cancel_ticket",
         "tickets.reopen_ticket", "tickets.add_note",
+        *_CALLBACKS, "quality.add_complaint", *_COMPLAINTS_ALL,
     ],
     DISPATCHER: _VIEW_CATALOG + _INTAKE + _SEE_ALL + [
         "tickets.assign_ticket", "tickets.record_on_behalf", "tickets.close_ticket",
         "tickets.cancel_ticket", "tickets.reopen_ticket", "tickets.add_note", "tickets.change_ticket_priority",
         "dispatch.view_engineerprofile", "dispatch.change_engineerprofile", "dispatch.set_engineer_status",
         "dispatch.view_board",
+        *_CALLBACKS,
     ],
     ONSITE_ENGINEER: _VIEW_CATALOG + ["tickets.view_ticket", "tickets.work_ticket", "tickets.add_note",
                                       "dispatch.view_engineerprofile"],
     DEPOT_ENGINEER: _VIEW_CATALOG + ["tickets.view_ticket", "tickets.work_ticket", "tickets.add_note",
                                      "dispatch.view_engineerprofile", "dispatch.add_depotreceipt",
                                      "dispatch.add_benchtest"],
-    TECH_SUPPORT: _VIEW_CATALOG + _SEE_ALL + ["tickets.add_note"],
+    TECH_SUPPORT: _VIEW_CATALOG + _SEE_ALL + ["tickets.add_note", *_ALERTS],
     SPARES_ADMIN: _VIEW_CATALOG + _SEE_ALL + [
         "tickets.change_productunit", "tickets.add_note", "tickets.handle_vendor_repair",
-        "dispatch.add_depotreceipt",
+        "dispatch.add_depotreceipt", "quality.view_qualityalert",
     ],
-    QUALITY: _VIEW_CATALOG + _SEE_ALL + ["tickets.close_ticket", "tickets.add_note"],
+    QUALITY: _VIEW_CATALOG + _SEE_ALL + [
+        "tickets.close_ticket", "tickets.add_note", *_CALLBACKS, "quality.follow_up_callback",
+        "quality.add_complaint", *_COMPLAINTS_ALL, *_ALERTS, "quality.view_quality_dashboard",
+        "quality.view_qasample", "quality.add_qasample", "quality.change_qasample",
+    ],
     SUPERVISOR: _VIEW_CATALOG + _INTAKE + _SEE_ALL + [
         "tickets.assign_ticket", "tickets.record_on_behalf", "tickets.resolve_at_intake",
         "tickets.close_ticket", "tickets.cancel_ticket", "tickets.reopen_ticket", "tickets.add_note",
@@ -69,8 +82,14 @@ ROLE_PERMISSIONS = {
         "dispatch.view_engineerprofile", "dispatch.change_engineerprofile", "dispatch.set_engineer_status",
         "dispatch.view_board",
         *_REPORTS, "quality.add_shipment", "quality.change_shipment",
+        "quality.view_callback", "quality.follow_up_callback", "quality.add_complaint", *_COMPLAINTS_ALL,
+        *_ALERTS, "quality.view_quality_dashboard", "quality.view_qasample", "quality.add_qasample",
+        "quality.change_qualitysettings", "quality.view_qualitysettings",
     ],
-    MANAGER: _VIEW_CATALOG + _SEE_ALL + _REPORTS,
+    MANAGER: _VIEW_CATALOG + _SEE_ALL + _REPORTS + [
+        "quality.view_callback", "quality.view_complaint", "quality.view_all_complaints",
+        "quality.view_qualityalert", "quality.view_quality_dashboard", "quality.view_qasample",
+    ],
     ADMINISTRATOR: _VIEW_CATALOG + _SEE_ALL + [
         "tickets.add_productmodel", "tickets.change_productmodel", "tickets.add_faultcode",
         "tickets.change_faultcode", "tickets.add_productline", "tickets.change_productline",
@@ -81,6 +100,9 @@ ROLE_PERMISSIONS = {
         "auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group",
         "dispatch.view_engineerprofile", "dispatch.change_engineerprofile",
     ],
+    # Member of major-complaint task forces (SPEC §4): sees the complaints whose task
+    # force they sit on (selector), and the customers and tickets behind them.
+    SALES_LEAD: _VIEW_CATALOG + _SEE_ALL + ["tickets.add_note", "quality.view_complaint"],
 }
 
 

@@ -7,7 +7,8 @@ from . import services
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def auto_close_completed_tickets():
-    """Close tickets whose customer could not be reached for the callback (SPEC §3)."""
+    """Close tickets whose customer could not be reached: failed callback attempts logged
+    on different working days (SPEC §3, issue 7 item 4)."""
     return services.auto_close_unreachable(now=timezone.now())
 
 

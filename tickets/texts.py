@@ -54,6 +54,9 @@ def _complete(p):
 
 
 def _close(p):
+    if p["automatic"] and p["attempts"]:
+        return _("Closed automatically: the customer could not be reached on %(n)s working days.") % {
+            "n": p["attempts"]}
     if p["automatic"]:
         return _("Closed automatically: no callback within %(days)s days.") % {"days": p["days"]}
     if p["reason"]:

@@ -16,7 +16,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from ..models_reports import ReportDay, RollupState
+from ..models.reports import ReportDay, RollupState
 from . import selectors
 from .periods import ReportQuery, add_months
 from .stats import rate

@@ -25,7 +25,7 @@ from tickets import choices
 from tickets.choices import Category, Outcome
 from tickets.models import ClockKind, ClockOutcome, Completion, Escalation, EscalationLevel, SlaClock, Ticket
 
-from ..models_reports import Shipment
+from ..models.reports import Shipment
 from .stats import median_p90_minutes, rate
 
 FIXED = (Outcome.REPAIRED, Outcome.REPLACED)

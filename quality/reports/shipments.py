@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 from tickets.exceptions import PermissionDenied
 from tickets.imports import _form_errors, _Lookups, _run
 
-from ..models_reports import Shipment
+from ..models.reports import Shipment
 from .periods import MONTH_PATTERN
 
 SHIPMENT_COLUMNS = ["model", "month", "units"]

@@ -14,7 +14,7 @@ from tickets.filtersets import TicketFilterSet
 from tickets.imports import ImportFileError
 from tickets.views.common import keyset_page, page_url, parse_id, permission_page
 
-from ..models_reports import Shipment
+from ..models.reports import Shipment
 from . import exports, rollup, selectors
 from .forms import ShipmentUploadForm
 from .periods import ReportFilterForm, add_months

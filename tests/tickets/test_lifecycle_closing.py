@@ -14,12 +14,29 @@ from tickets.models import Ticket
 
 @pytest.mark.parametrize("reason", [CloseReason.CALLBACK_DONE, CloseReason.CUSTOMER_UNREACHABLE])
 def test_close_after_callback_or_unreachable(reason, ticket_in, cast, clock):
+    # Issue 7 item 4 changed this test: "unreachable" now needs the failed attempts logged.
+    from tests.tickets.test_tasks import log_failed_attempts
+
     ticket = ticket_in(Status.COMPLETED)
+    if reason == CloseReason.CUSTOMER_UNREACHABLE:
+        log_failed_attempts(ticket)
     now = clock.tick()
     services.close(ticket, by=cast.agent, now=now, reason=reason)
     ticket.refresh_from_db()
     assert (ticket.status, ticket.close_reason, ticket.closed_at) == (Status.CLOSED, reason, now)
     assert status_events(ticket).last().data["reason"] == reason
+
+
+def test_closing_as_unreachable_without_failed_attempts_is_refused(ticket_in, cast, clock):
+    from quality.models import Callback
+
+    ticket = ticket_in(Status.COMPLETED)
+    Callback.objects.create(ticket=ticket, cycle=0, result="no_answer", attempted_at=clock.now,
+                            working_day=clock.now.date())  # one working day only
+    before = snapshot(ticket)
+    with pytest.raises(TransitionNotAllowed):
+        services.close(ticket, by=cast.agent, now=clock.tick(), reason=CloseReason.CUSTOMER_UNREACHABLE)
+    assert snapshot(ticket) == before
 
 
 @pytest.mark.parametrize("reason", [CloseReason.RESOLVED_AT_INTAKE, "", "fixed", None])

@@ -22,6 +22,13 @@ def close(ticket, *, by, now, reason):
         raise InvalidInput(_("Say whether the callback was done or the customer could not be reached."))
     ticket = _lock(ticket)
     _check_transition(ticket, "close")
+    if reason == choices.CloseReason.CUSTOMER_UNREACHABLE:
+        from quality.services.callbacks import is_unreachable
+
+        if not is_unreachable(ticket):  # issue 7 item 4: only after failed attempts were logged
+            raise TransitionNotAllowed(_(
+                "Log %(n)s failed callback attempts on different working days before closing as unreachable.") % {
+                "n": settings.CALLBACK_UNREACHABLE_ATTEMPTS})
     ticket.close_reason = reason
     ticket.closed_at = now
     clocks.stop_clock(ticket, ClockKind.CALLBACK, now=now)
@@ -95,25 +102,34 @@ def add_note(ticket, *, by, now, message):
 
 
 def auto_close_unreachable(*, now, batch=500):
-    """Close tickets completed more than AUTO_CLOSE_DAYS ago whose callback never came
-    (SPEC §3). Indexed on (status, completed_at); one transaction per ticket."""
+    """Close as "customer unreachable" completed tickets whose customer could not be
+    reached: at least CALLBACK_UNREACHABLE_ATTEMPTS failed callback attempts logged on
+    different working days (quality.Callback rows, each also a timeline event), and at
+    least AUTO_CLOSE_DAYS since completion (SPEC §3). A ticket without them stays
+    completed, waiting for its callback, and its callback clock escalates."""
     from django.contrib.auth import get_user_model
 
+    from quality.selectors import unreachable_tickets
+
     cutoff = now - timedelta(days=settings.AUTO_CLOSE_DAYS)
-    due = list(Ticket.objects.filter(status=Status.COMPLETED, completed_at__lte=cutoff)
-               .order_by("completed_at").values_list("pk", flat=True)[:batch])
+    due = list(unreachable_tickets(completed_before=cutoff).order_by("completed_at")
+               .values_list("pk", flat=True)[:batch])
     system = get_user_model().objects.filter(username="system").first()
     closed = 0
     for pk in due:
         with transaction.atomic():
             ticket = Ticket.objects.select_for_update().get(pk=pk)
-            if ticket.status != Status.COMPLETED:
-                continue
+            if ticket.status != Status.COMPLETED or not unreachable_tickets(completed_before=cutoff).filter(
+                    pk=pk).exists():
+                continue  # answered or reopened meanwhile
             ticket.close_reason = choices.CloseReason.CUSTOMER_UNREACHABLE
             ticket.closed_at = now
             clocks.stop_clock(ticket, ClockKind.CALLBACK, now=now)
-            _move(ticket, "close", by=system, now=now, data={"reason": ticket.close_reason, "automatic": True},
-                  params={"reason": ticket.close_reason, "automatic": True, "days": settings.AUTO_CLOSE_DAYS})
+            _move(ticket, "close", by=system, now=now,
+                  data={"reason": ticket.close_reason, "automatic": True,
+                        "failed_attempts": settings.CALLBACK_UNREACHABLE_ATTEMPTS},
+                  params={"reason": ticket.close_reason, "automatic": True,
+                          "attempts": settings.CALLBACK_UNREACHABLE_ATTEMPTS})
             closed += 1
     return closed
 

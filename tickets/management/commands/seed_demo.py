@@ -28,6 +28,7 @@ USERS = [
     ("supervisor", "Wu", "Gang", roles.SUPERVISOR, "management"),
     ("manager", "Xu", "Hui", roles.MANAGER, "management"),
     ("admin", "Sun", "Li", roles.ADMINISTRATOR, "management"),
+    ("sales", "Ma", "Lin", roles.SALES_LEAD, "management"),
 ]
 
 LINES = [("printers", "Printers"), ("laptops", "Laptops"), ("routers", "Network equipment")]
@@ -58,6 +59,9 @@ class Command(BaseCommand):
             models, faults = self._catalog()
             self._engineers(users)
             self._tickets(users, models, faults)
+            from quality.demo import seed_quality
+
+            seed_quality(users, models, faults)
         self.stdout.write(self.style.SUCCESS(f"Demo data created. Password for every login: {DEMO_PASSWORD}"))
 
     def _users(self):
