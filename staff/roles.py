@@ -11,6 +11,7 @@ SPARES_ADMIN = "spares_admin"
 QUALITY = "quality"
 SUPERVISOR = "supervisor"
 MANAGER = "manager"
+PURCHASING = "purchasing"
 ADMINISTRATOR = "administrator"
 
 ROLE_LABELS = {
@@ -23,6 +24,7 @@ ROLE_LABELS = {
     QUALITY: _("Quality staff"),
     SUPERVISOR: _("Service center supervisor"),
     MANAGER: _("Manager"),
+    PURCHASING: _("Purchasing"),
     ADMINISTRATOR: _("Administrator"),
 }
 ROLES = tuple(ROLE_LABELS)
@@ -37,12 +39,16 @@ _INTAKE = [
     "tickets.change_productunit", "tickets.add_ticket",
 ]
 _SEE_ALL = ["tickets.view_ticket", "tickets.view_all_tickets", "tickets.view_escalation"]
+_VIEW_SPARES = [
+    "spares.view_part", "spares.view_warehouse", "spares.view_stockbalance", "spares.view_stockmove",
+    "spares.view_reservation", "spares.view_vendor", "spares.view_rma", "spares.view_quote",
+]
 
 # Permission codenames "app_label.codename" granted to each role.
 ROLE_PERMISSIONS = {
     AGENT: _VIEW_CATALOG + _INTAKE + _SEE_ALL + [
         "tickets.resolve_at_intake", "tickets.close_ticket", "tickets.cancel_ticket",
-        "tickets.reopen_ticket", "tickets.add_note",
+        "tickets.reopen_ticket", "tickets.add_note", "spares.view_quote", "spares.record_quote_decision",
     ],
     DISPATCHER: _VIEW_CATALOG + _INTAKE + _SEE_ALL + [
         "tickets.assign_ticket", "tickets.record_on_behalf", "tickets.close_ticket",
@@ -51,14 +57,24 @@ ROLE_PERMISSIONS = {
         "dispatch.view_board",
     ],
     ONSITE_ENGINEER: _VIEW_CATALOG + ["tickets.view_ticket", "tickets.work_ticket", "tickets.add_note",
-                                      "dispatch.view_engineerprofile"],
+                                      "dispatch.view_engineerprofile", "spares.view_part", "spares.view_warehouse",
+                                      "spares.view_stockbalance"],
     DEPOT_ENGINEER: _VIEW_CATALOG + ["tickets.view_ticket", "tickets.work_ticket", "tickets.add_note",
                                      "dispatch.view_engineerprofile", "dispatch.add_depotreceipt",
-                                     "dispatch.add_benchtest"],
+                                     "dispatch.add_benchtest", "spares.view_part", "spares.view_warehouse",
+                                     "spares.view_stockbalance"],
     TECH_SUPPORT: _VIEW_CATALOG + _SEE_ALL + ["tickets.add_note"],
     SPARES_ADMIN: _VIEW_CATALOG + _SEE_ALL + [
         "tickets.change_productunit", "tickets.add_note", "tickets.handle_vendor_repair",
         "dispatch.add_depotreceipt",
+        *_VIEW_SPARES, "spares.add_part", "spares.change_part", "spares.add_warehouse", "spares.change_warehouse",
+        "spares.add_stockmove", "spares.add_reservation", "spares.add_vendor", "spares.change_vendor",
+        "spares.manage_rma", "spares.add_quote", "spares.record_quote_decision",
+    ],
+    # Purchasing 采购: buys parts, and demands return or exchange from vendors (seed 002).
+    PURCHASING: _VIEW_CATALOG + [
+        *_VIEW_SPARES, "spares.add_part", "spares.change_part", "spares.add_vendor", "spares.change_vendor",
+        "spares.add_stockmove",
     ],
     QUALITY: _VIEW_CATALOG + _SEE_ALL + ["tickets.close_ticket", "tickets.add_note"],
     SUPERVISOR: _VIEW_CATALOG + _INTAKE + _SEE_ALL + [
@@ -67,8 +83,10 @@ ROLE_PERMISSIONS = {
         "tickets.acknowledge_escalation", "tickets.change_ticket_priority",
         "dispatch.view_engineerprofile", "dispatch.change_engineerprofile", "dispatch.set_engineer_status",
         "dispatch.view_board",
+        *_VIEW_SPARES, "spares.waive_quote", "spares.write_off_rma", "spares.record_quote_decision",
+        "spares.add_reservation",
     ],
-    MANAGER: _VIEW_CATALOG + _SEE_ALL,
+    MANAGER: _VIEW_CATALOG + _SEE_ALL + _VIEW_SPARES,
     ADMINISTRATOR: _VIEW_CATALOG + _SEE_ALL + [
         "tickets.add_productmodel", "tickets.change_productmodel", "tickets.add_faultcode",
         "tickets.change_faultcode", "tickets.add_productline", "tickets.change_productline",

@@ -29,7 +29,9 @@ def close(ticket, *, by, now, reason):
 def paid_repair_committed(ticket):
     """Seed 002: once the customer accepted a quote and parts were requested or the
     repair started, the paid repair can no longer be cancelled."""
-    return bool(ticket.quote_accepted_at and (ticket.parts_requested_at or ticket.started_at))
+    from spares.selectors import paid_repair_committed as committed  # the quotes live in spares
+
+    return committed(ticket)
 
 
 @transaction.atomic
