@@ -6,4 +6,5 @@ urlpatterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
     path("", include("tickets.api.urls")),
     path("", include("dispatch.api.urls")),
+    path("", include("spares.api.urls")),
 ]

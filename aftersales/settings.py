@@ -214,6 +214,15 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "tickets.choices.EventKind",
         "ClockKindEnum": "tickets.models.ClockKind",
         "ClockOutcomeEnum": "tickets.models.ClockOutcome",
+        "TicketCategoryEnum": "tickets.choices.Category",
+        "PartCategoryEnum": "spares.models.PartCategory",
+        "RmaStatusEnum": "spares.models.RmaStatus",
+        "QuoteStatusEnum": "spares.models.QuoteStatus",
+        "ReservationStatusEnum": "spares.models.ReservationStatus",
+        "MoveKindEnum": "spares.models.MoveKind",
+        "WarehouseKindEnum": "spares.models.WarehouseKind",
+        "QuoteLineKindEnum": "spares.models.QuoteLineKind",
+        "MilestoneKindEnum": "spares.models.MilestoneKind",
     },
 }
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/", include("staff.urls")),
     path("tickets/", include("tickets.urls")),
     path("dispatch/", include("dispatch.urls")),
+    path("spares/", include("spares.urls")),
     path("api/", include("aftersales.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -18,16 +18,6 @@ def has_accepted_quote(ticket):
     return Quote.objects.filter(ticket=ticket, status__in=(QuoteStatus.ACCEPTED, QuoteStatus.WAIVED)).exists()
 
 
-def paid_repair_committed(ticket):
-    """Seed 002: once the customer accepted a quote and parts were requested or the
-    repair started, the paid repair can no longer be cancelled."""
-    if not Quote.objects.filter(ticket=ticket, status=QuoteStatus.ACCEPTED).exists():
-        return False
-    return bool(ticket.started_at or ticket.parts_requested_at
-                or Reservation.objects.filter(ticket=ticket).exists()
-                or StockMove.objects.filter(ticket=ticket, kind=MoveKind.ISSUE).exists())
-
-
 def open_doa_rma(ticket):
     return Rma.objects.filter(ticket=ticket, is_doa=True, status__in=OPEN_RMA).exists()
 

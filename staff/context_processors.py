@@ -12,6 +12,8 @@ _NAV = [
     (_("My jobs"), "tickets:my_jobs", "tickets.work_ticket"),
     (_("Customers"), "tickets:customer_list", "tickets.view_customer"),
     (_("Escalations"), "tickets:escalations", "tickets.acknowledge_escalation"),
+    (_("Spare parts"), "spares:stock", "spares.view_stockmove"),
+    (_("RMA"), "spares:rma_list", "spares.view_rma"),
     (_("Inbox"), "staff:inbox", None),
 ]
 

@@ -6,4 +6,6 @@ from .reservations import release_reservation, release_ticket_reservations, rese
 from .rma import (  # noqa: F401
     complete_milestone, create_rma, record_rma_return, record_vendor_refusal, ship_rma, write_off_rma,
 )
-from .ticket_parts import issue_parts_for_ticket, receive_defective_parts, return_unused_part  # noqa: F401
+from .ticket_parts import (  # noqa: F401
+    complete_with_parts, issue_parts_for_ticket, receive_defective_parts, return_unused_part,
+)

@@ -109,3 +109,16 @@ def receive_defective_parts(ticket, *, warehouse, by, now, note=""):
     except TransitionNotAllowed:
         pass  # no running clock (e.g. not an onsite job): the ledger still records the return
     return owed
+
+
+@transaction.atomic
+def complete_with_parts(ticket, *, by, now, part_lines=(), parts_used="", parts_replaced=False, **fields):
+    """The ticket's completion (tickets.services.complete, unchanged) and the parts it
+    used, in one transaction: out of stock refuses the completion too."""
+    from tickets.clocks import is_onsite
+
+    part_lines = list(part_lines or ())
+    ticket = ticket_services.complete(ticket, by=by, now=now, parts_used=describe(part_lines) or parts_used,
+                                      parts_replaced=parts_replaced, **fields)
+    issue_parts_for_ticket(ticket, part_lines, by=by, now=now, owe_defective=parts_replaced and is_onsite(ticket))
+    return ticket
