@@ -169,6 +169,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 SLA_SWEEP_SECONDS = env.float("SLA_SWEEP_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "tickets.tasks.sla_sweep", "schedule": SLA_SWEEP_SECONDS},
+    "rma-sweep": {"task": "spares.tasks.rma_sweep", "schedule": SLA_SWEEP_SECONDS},
     "auto-close-unreachable": {
         "task": "tickets.tasks.auto_close_completed_tickets",
         "schedule": 15 * 60.0,

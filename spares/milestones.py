@@ -32,13 +32,4 @@ def is_working_day(day, calendar):
     return calendar.always_open or bool(calendar.intervals_on(day))
 
 
-def reminder_due(day30_due, now, calendar):
-    """The local date of a daily reminder owed at `now`, or None: every working day
-    after the one on which the 30-day milestone fell due, until the unit is back."""
-    today = now.astimezone(calendar.tz).date()
-    if today <= day30_due.astimezone(calendar.tz).date() or not is_working_day(today, calendar):
-        return None
-    return today
-
-
-__all__ = ["MilestoneKind", "follow_up_dues", "is_working_day", "reminder_due", "ship_due"]
+__all__ = ["MilestoneKind", "follow_up_dues", "is_working_day", "ship_due"]
