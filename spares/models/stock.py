@@ -112,6 +112,11 @@ class StockMove(models.Model):
     def value(self):
         return self.unit_cost * self.quantity
 
+    @property
+    def place(self):
+        """The warehouse on the ticket's side of the move (where it came from or went)."""
+        return self.from_warehouse or self.to_warehouse
+
 
 class ReservationStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
