@@ -2,6 +2,7 @@
 vendors, the lists of SPEC §7 and the budget forecast (CSV). Thin: forms validate,
 services write, selectors read; refusals come back as messages or form errors."""
 import csv
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -206,7 +207,7 @@ def forecast(request):
         writer = csv.writer(response)
         writer.writerow([_("Part number"), _("Name"), _("Consumed (12 months)"), _("Unit cost"), _("Budget")])
         for row in rows:
-            writer.writerow([row.part_number, row.name, row.consumed, row.unit_cost, row.budget])
+            writer.writerow([row.part_number, row.name, row.consumed, row.unit_cost, f"{Decimal(row.budget):.2f}"])
         return response
     total = sum((row.budget for row in rows), 0)
     return render(request, "spares/forecast.html", {"rows": rows, "total": total})
