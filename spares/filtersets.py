@@ -40,8 +40,8 @@ class StockMoveFilterSet(filters.FilterSet):
     kind = filters.MultipleChoiceFilter(choices=MoveKind.choices)
     warehouse = filters.NumberFilter(label=_("Warehouse (either side)"), method="either_side")
     ticket = filters.CharFilter(field_name="ticket__number")
-    at_after = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    at_before = filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    date_from = filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("From (local date)"))
+    date_to = filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("To (local date)"))
 
     class Meta:
         model = StockMove

@@ -2,6 +2,7 @@
 tickets.signals (the tickets app does not know this app):
 
 - out-of-warranty work cannot start without an accepted (or waived) quote;
+- a unit with an RMA at the vendor comes back through the RMA (record_rma_return);
 - a DOA unit at a vendor keeps its ticket from being cancelled or closed until the unit
   is back or a supervisor wrote it off;
 - a ticket that closes or is cancelled gives back the parts it still holds.
@@ -23,6 +24,9 @@ def check_spares_rules(sender, ticket, action, **kwargs):
             and not selectors.has_accepted_quote(ticket):
         raise TransitionNotAllowed(_("%(number)s is out of warranty: work starts once the customer accepted a "
                                      "quote (or a supervisor waived it).") % {"number": ticket.number})
+    if action == "unit_back" and selectors.shipped_rma(ticket):
+        raise TransitionNotAllowed(_("%(number)s has an RMA at the vendor: record the return on the RMA page.") % {
+            "number": ticket.number})
     if action in ("cancel", "close") and selectors.open_doa_rma(ticket):
         raise TransitionNotAllowed(_("%(number)s is a DOA unit still at the vendor: it must come back, or a "
                                      "supervisor must write it off first.") % {"number": ticket.number})

@@ -18,6 +18,10 @@ def has_accepted_quote(ticket):
     return Quote.objects.filter(ticket=ticket, status__in=(QuoteStatus.ACCEPTED, QuoteStatus.WAIVED)).exists()
 
 
+def shipped_rma(ticket):
+    return Rma.objects.filter(ticket=ticket, status=RmaStatus.SHIPPED).exists()
+
+
 def open_doa_rma(ticket):
     return Rma.objects.filter(ticket=ticket, is_doa=True, status__in=OPEN_RMA).exists()
 
@@ -77,8 +81,9 @@ def abnormal_usage(*, now, by="engineer", factor=3, min_quantity=3):
     month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     history_start = month_start - timedelta(days=182)
     key = "ticket__assignee" if by == "engineer" else "ticket__unit__model"
+    names = (f"{key}__last_name", f"{key}__first_name") if by == "engineer" else (f"{key}__name",)
     rows = (StockMove.objects.filter(kind=MoveKind.ISSUE, at__gte=history_start, at__lt=now)
-            .values("part", "part__part_number", "part__name", key)
+            .values("part", "part__part_number", "part__name", key, *names)
             .annotate(this_month=Coalesce(Sum("quantity", filter=Q(at__gte=month_start)), 0),
                       before=Coalesce(Sum("quantity", filter=Q(at__lt=month_start)), 0))
             .filter(this_month__gte=min_quantity))
@@ -88,6 +93,7 @@ def abnormal_usage(*, now, by="engineer", factor=3, min_quantity=3):
         if row["this_month"] >= factor * max(usual, Decimal("0.5")):
             row["usual"] = usual.quantize(Decimal("0.1"))
             row["who"] = row[key]
+            row["who_name"] = " ".join(str(row[n]) for n in names if row[n])
             result.append(row)
     return sorted(result, key=lambda r: -r["this_month"])
 

@@ -217,3 +217,11 @@ def test_beat_task_sweeps_with_the_clock_it_reads(at_desk, spares_admin, vendor)
     with time_machine.travel(sh(11, 5, 18, 30), tick=False):
         assert rma_sweep() == {"escalated": 1, "reminded": 0}
     assert RmaMilestone.objects.get(rma=rma, kind=MilestoneKind.RECEIPT).escalated_at == sh(11, 5, 18, 30)
+
+
+def test_unit_with_an_rma_comes_back_through_the_rma_not_the_ticket(at_desk, spares_admin, vendor):
+    rma = _shipped(at_desk, spares_admin, vendor)
+    with pytest.raises(TransitionNotAllowed, match="RMA"):
+        ticket_services.unit_back_from_vendor(rma.ticket, by=spares_admin, now=sh(11, 3, 10))
+    services.record_rma_return(rma, by=spares_admin, now=sh(11, 3, 10))
+    assert Ticket.objects.get(pk=rma.ticket.pk).status == Status.IN_PROGRESS
