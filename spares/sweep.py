@@ -88,15 +88,15 @@ def send_reminders(*, now, members=None):
             .exclude(reminders__day=today).select_related("ticket", "vendor").order_by("shipped_at"))
     sent = 0
     for rma in owed:
-        sent += _remind(rma, today, now=now, members=members)
+        sent += _remind(rma, today, now=now, members=members, tz=calendar.tz)
     return sent
 
 
-def _remind(rma, today, *, now, members):
+def _remind(rma, today, *, now, members, tz):
     try:
         with transaction.atomic():
             RmaReminder.objects.create(rma=rma, day=today, sent_at=now)
-            days = (today - rma.shipped_at.astimezone(center_calendar().tz).date()).days
+            days = (today - rma.shipped_at.astimezone(tz).date()).days
             title = _("Reminder: %(rma)s (%(number)s) still at %(vendor)s, day %(days)s") % {
                 **_names(rma), "days": days}
             recipients = _members(roles.SPARES_ADMIN, members) + _members(roles.PURCHASING, members)
