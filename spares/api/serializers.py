@@ -185,6 +185,11 @@ class QuoteAcceptSerializer(serializers.Serializer):
             raise serializers.ValidationError(invalid.messages) from None
 
 
+class QuoteWaiveSerializer(serializers.Serializer):
+    ticket = serializers.CharField(max_length=20)
+    reason = serializers.CharField(max_length=2000)
+
+
 class QuoteDeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 

@@ -203,6 +203,15 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
                                       now=timezone.now())
         return self._answer(quote, status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.QuoteWaiveSerializer, responses={201: s.QuoteSerializer})
+    @action(detail=False, methods=["post"])
+    def waive(self, request):
+        """A supervisor lets out-of-warranty work start without an accepted quote (reason on the timeline)."""
+        d = self._input(s.QuoteWaiveSerializer)
+        quote = services.waive_quote(self._ticket(d["ticket"]), reason=d["reason"], by=request.user,
+                                     now=timezone.now())
+        return self._answer(quote, status.HTTP_201_CREATED)
+
     @extend_schema(request=s.QuoteAcceptSerializer, responses=s.QuoteSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):

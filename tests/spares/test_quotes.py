@@ -157,3 +157,11 @@ def test_bad_quote_lines_are_400(out_of_warranty, spares_admin, api_client):
         {"kind": "bribe", "unit_price": "-1"}]}, format="json")
     assert response.status_code == 400
 
+
+
+def test_waiver_through_the_api_is_for_supervisors(out_of_warranty, supervisor, spares_admin, api_client):
+    body = {"ticket": out_of_warranty.number, "reason": "Goodwill for a VIP"}
+    assert api_client(spares_admin).post("/api/quotes/waive/", body, format="json").status_code == 403
+    response = api_client(supervisor).post("/api/quotes/waive/", body, format="json")
+    assert response.status_code == 201 and response.data["status"] == "waived"
+    assert api_client(supervisor).post("/api/quotes/waive/", body, format="json").status_code == 409
