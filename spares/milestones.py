@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from tickets import sla
 
-from .models.rma import MILESTONE_DAYS, MilestoneKind
+from .models.rma import MILESTONE_DAYS
 
 SHIP_WITHIN = timedelta(hours=4)
 
@@ -32,4 +32,4 @@ def is_working_day(day, calendar):
     return calendar.always_open or bool(calendar.intervals_on(day))
 
 
-__all__ = ["MilestoneKind", "follow_up_dues", "is_working_day", "ship_due"]
+__all__ = ["follow_up_dues", "is_working_day", "ship_due"]

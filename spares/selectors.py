@@ -7,7 +7,7 @@ from django.db.models import DecimalField, Exists, ExpressionWrapper, F, Integer
 from django.db.models.functions import Coalesce
 
 from .models import (
-    MoveKind, Part, Quote, QuoteStatus, Reservation, Rma, RmaMilestone, RmaStatus, StockBalance, StockMove,
+    MoveKind, Part, Quote, QuoteStatus, Rma, RmaMilestone, RmaStatus, StockBalance, StockMove,
 )
 from .models.rma import OPEN_RMA
 

@@ -15,7 +15,7 @@ from .. import selectors, services
 from ..filtersets import (
     PartFilterSet, ReservationFilterSet, RmaFilterSet, StockBalanceFilterSet, StockMoveFilterSet,
 )
-from ..models import Part, Quote, Reservation, Rma, StockBalance, Vendor, Warehouse
+from ..models import Part, Quote, Reservation, StockBalance, Vendor, Warehouse
 from . import serializers as s
 
 
