@@ -51,7 +51,7 @@ def test_spares_desk_sends_a_unit_to_the_vendor_and_records_its_return(live_serv
     form.locator("select[name=vendor]").select_option(label="Acme Imaging Repairs")
     form.locator("textarea[name=reason]").fill("Main board fails the power-on test")
     form.get_by_role("button", name="Open RMA").click()
-    expect(page.locator("h1")).to_have_text("RMA-000001")
+    expect(page.locator("h1")).to_have_text(Rma.objects.get().number)  # sequences are not reset on PostgreSQL
     screenshot("opened")
 
     # Shipped with carrier and tracking number: the ticket goes to the vendor.
@@ -81,4 +81,4 @@ def test_spares_desk_sends_a_unit_to_the_vendor_and_records_its_return(live_serv
     assert rma.milestones.get(kind=MilestoneKind.RECEIPT).completed_at is not None
     assert Ticket.objects.get(pk=ticket.pk).status == Status.IN_PROGRESS
     page.goto(f"{live_server.url}{ticket.get_absolute_url()}")
-    expect(page.locator("#ticket-spares")).to_contain_text("RMA-000001")
+    expect(page.locator("#ticket-spares")).to_contain_text(rma.number)
