@@ -30,6 +30,14 @@ class ReceiptForm(forms.Form):
         self.fields["warehouse"].queryset = _places()
 
 
+class ReserveForm(ReceiptForm):
+    note = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].label = _("From warehouse")
+
+
 class TransferForm(ReceiptForm):
     from_warehouse = forms.ModelChoiceField(label=_("From warehouse"), queryset=Warehouse.objects.none())
     condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices, initial=Condition.GOOD)

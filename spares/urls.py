@@ -16,6 +16,7 @@ urlpatterns = [
     path("forecast/", views.forecast, name="forecast"),
     path("tickets/<str:number>/quotes/", views.ticket_quotes, name="ticket_quotes"),
     path("tickets/<str:number>/quotes/waive/", views.quote_waiver, name="quote_waiver"),
+    path("tickets/<str:number>/reserve/", views.reserve, name="reserve"),
     path("tickets/<str:number>/defective-received/", views.defective_received, name="defective_received"),
     path("quotes/<int:pk>/<str:decision>/", views.quote_decision, name="quote_decision"),
 ]

@@ -265,6 +265,21 @@ def quote_waiver(request, number):
     return redirect("spares:ticket_quotes", number=number)
 
 
+@permission_page("spares.add_reservation")
+@require_POST
+def reserve(request, number):
+    ticket = get_object_or_404(Ticket, number=number)
+    form = f.ReserveForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    elif _attempt(request, None, lambda: services.reserve_part(
+            ticket, part=form.cleaned_data["part"], warehouse=form.cleaned_data["warehouse"],
+            quantity=form.cleaned_data["quantity"], by=request.user, now=timezone.now())):
+        messages.success(request, _("Reserved."))
+    return redirect(ticket)
+
+
 @permission_page("spares.add_stockmove")
 @require_POST
 def defective_received(request, number):

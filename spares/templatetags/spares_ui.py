@@ -20,4 +20,14 @@ def ticket_spares(context, ticket):
         "reservations": Reservation.objects.filter(ticket=ticket, status=ReservationStatus.ACTIVE)
         .select_related("part", "warehouse"),
         "rmas": ticket.rmas.select_related("vendor"), "quotes": ticket.quotes.prefetch_related("lines"),
+        "reserve_form": _reserve_form(context, ticket),
     }
+
+
+def _reserve_form(context, ticket):
+    perms = context.get("perms")
+    if ticket.is_open and perms is not None and perms["spares"]["add_reservation"]:
+        from ..forms import ReserveForm
+
+        return ReserveForm(auto_id="reserve_%s")
+    return None

@@ -132,3 +132,23 @@ def test_ticket_page_shows_the_spares_panel(client, spares_admin, make_ticket):
     ticket = make_ticket()
     client.force_login(spares_admin)
     assert 'id="ticket-spares"' in client.get(ticket.get_absolute_url()).content.decode()
+
+
+def test_desk_reserves_a_part_from_the_ticket_page(client, spares_admin, engineer, make_ticket, now):
+    part, place = PartFactory(part_number="RES-1"), WarehouseFactory()
+    services.receive_stock(part=part, warehouse=place, quantity=1, by=spares_admin, now=now)
+    ticket = make_ticket()
+    client.force_login(spares_admin)
+    assert 'id="reserve"' in client.get(ticket.get_absolute_url()).content.decode()
+    url = reverse("spares:reserve", args=[ticket.number])
+    client.post(url, {"part": part.pk, "warehouse": place.pk, "quantity": 1})
+    refused = client.post(url, {"part": part.pk, "warehouse": place.pk, "quantity": 1}, follow=True)
+    assert "Only 0 of RES-1" in refused.content.decode()
+    assert ticket.reservations.count() == 1
+    client.force_login(engineer)
+    assert client.post(url, {"part": part.pk, "warehouse": place.pk, "quantity": 1}).status_code == 403
+
+
+def test_admin_lists_spares_catalogues(admin_client):
+    for name in ("part", "warehouse", "vendor", "stockmove", "stockbalance", "rma"):
+        assert admin_client.get(reverse(f"admin:spares_{name}_changelist")).status_code == 200
