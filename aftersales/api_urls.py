@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("dispatch.api.urls")),
     path("", include("quality.reports.api_urls")),
     path("", include("quality.api.urls")),
+    path("", include("spares.api.urls")),
 ]

@@ -171,6 +171,7 @@ SLA_SWEEP_SECONDS = env.float("SLA_SWEEP_SECONDS", default=60.0)
 HOLIDAY_COUNTRY = env.str("HOLIDAY_COUNTRY", default="CN")  # statutory holidays loaded yearly
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "tickets.tasks.sla_sweep", "schedule": SLA_SWEEP_SECONDS},
+    "rma-sweep": {"task": "spares.tasks.rma_sweep", "schedule": SLA_SWEEP_SECONDS},
     "auto-close-unreachable": {
         "task": "tickets.tasks.auto_close_completed_tickets",
         "schedule": 15 * 60.0,
@@ -247,11 +248,19 @@ SPECTACULAR_SETTINGS = {
         "ClockKindEnum": "tickets.models.ClockKind",
         "ClockOutcomeEnum": "tickets.models.ClockOutcome",
         "ChannelEnum": "tickets.choices.Channel",
-        "CategoryEnum": "tickets.choices.Category",
         "CallbackResultEnum": "quality.choices.CallbackResult",
         "CallbackChannelEnum": "quality.choices.CallbackChannel",
         "ComplaintCategoryEnum": "quality.choices.ComplaintCategory",
         "ComplaintStatusEnum": "quality.choices.ComplaintStatus",
+        "TicketCategoryEnum": "tickets.choices.Category",
+        "PartCategoryEnum": "spares.models.PartCategory",
+        "RmaStatusEnum": "spares.models.RmaStatus",
+        "QuoteStatusEnum": "spares.models.QuoteStatus",
+        "ReservationStatusEnum": "spares.models.ReservationStatus",
+        "MoveKindEnum": "spares.models.MoveKind",
+        "WarehouseKindEnum": "spares.models.WarehouseKind",
+        "QuoteLineKindEnum": "spares.models.QuoteLineKind",
+        "MilestoneKindEnum": "spares.models.MilestoneKind",
     },
 }
 

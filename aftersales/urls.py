@@ -19,6 +19,7 @@ urlpatterns = [
     path("quality/", include("quality.urls")),
     # Public, no login: a customer's single-use satisfaction survey (quality.views.survey).
     path("survey/<str:number>/<str:token>/", survey, name="survey"),
+    path("spares/", include("spares.urls")),
     path("api/", include("aftersales.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SparesConfig(AppConfig):
     name = "spares"
     verbose_name = _("Spares")
+
+    def ready(self):
+        from . import rules  # noqa: F401  (connects the lifecycle receivers)

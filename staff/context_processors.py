@@ -18,6 +18,8 @@ _NAV = [
     (_("Complaints"), "quality:complaint_list", "quality.view_complaint"),
     (_("Task force"), "quality:task_force", "role:" + ",".join((roles.SALES_LEAD, roles.SUPERVISOR))),
     (_("Quality"), "quality:dashboard", "quality.view_quality_dashboard"),
+    (_("Spare parts"), "spares:stock", "spares.view_stockmove"),
+    (_("RMA"), "spares:rma_list", "spares.view_rma"),
     (_("Inbox"), "staff:inbox", None),
 ]
 

@@ -11,6 +11,7 @@ SPARES_ADMIN = "spares_admin"
 QUALITY = "quality"
 SUPERVISOR = "supervisor"
 MANAGER = "manager"
+PURCHASING = "purchasing"
 ADMINISTRATOR = "administrator"
 SALES_LEAD = "sales_lead"
 
@@ -24,6 +25,7 @@ ROLE_LABELS = {
     QUALITY: _("Quality staff"),
     SUPERVISOR: _("Service center supervisor"),
     MANAGER: _("Manager"),
+    PURCHASING: _("Purchasing"),
     ADMINISTRATOR: _("Administrator"),
     SALES_LEAD: _("Sales lead"),
 }
@@ -45,12 +47,16 @@ _REPORTS = ["quality.view_reports", "quality.view_shipment"]
 _CALLBACKS = ["quality.view_callback", "quality.add_callback", "quality.add_surveylink", "quality.view_surveylink"]
 _COMPLAINTS_ALL = ["quality.view_complaint", "quality.view_all_complaints", "quality.change_complaint"]
 _ALERTS = ["quality.view_qualityalert", "quality.acknowledge_qualityalert"]
+_VIEW_SPARES = [
+    "spares.view_part", "spares.view_warehouse", "spares.view_stockbalance", "spares.view_stockmove",
+    "spares.view_reservation", "spares.view_vendor", "spares.view_rma", "spares.view_quote",
+]
 
 # Permission codenames "app_label.codename" granted to each role.
 ROLE_PERMISSIONS = {
     AGENT: _VIEW_CATALOG + _INTAKE + _SEE_ALL + [
         "tickets.resolve_at_intake", "tickets.close_ticket", "tickets.cancel_ticket",
-        "tickets.reopen_ticket", "tickets.add_note",
+        "tickets.reopen_ticket", "tickets.add_note", "spares.view_quote", "spares.record_quote_decision",
         *_CALLBACKS, "quality.add_complaint", *_COMPLAINTS_ALL,
     ],
     DISPATCHER: _VIEW_CATALOG + _INTAKE + _SEE_ALL + [
@@ -61,19 +67,30 @@ ROLE_PERMISSIONS = {
         *_CALLBACKS,
     ],
     ONSITE_ENGINEER: _VIEW_CATALOG + ["tickets.view_ticket", "tickets.work_ticket", "tickets.add_note",
-                                      "dispatch.view_engineerprofile"],
+                                      "dispatch.view_engineerprofile", "spares.view_part", "spares.view_warehouse",
+                                      "spares.view_stockbalance"],
     DEPOT_ENGINEER: _VIEW_CATALOG + ["tickets.view_ticket", "tickets.work_ticket", "tickets.add_note",
                                      "dispatch.view_engineerprofile", "dispatch.add_depotreceipt",
-                                     "dispatch.add_benchtest"],
+                                     "dispatch.add_benchtest", "spares.view_part", "spares.view_warehouse",
+                                     "spares.view_stockbalance"],
     TECH_SUPPORT: _VIEW_CATALOG + _SEE_ALL + ["tickets.add_note", *_ALERTS],
     SPARES_ADMIN: _VIEW_CATALOG + _SEE_ALL + [
         "tickets.change_productunit", "tickets.add_note", "tickets.handle_vendor_repair",
         "dispatch.add_depotreceipt", "quality.view_qualityalert",
+        *_VIEW_SPARES, "spares.add_part", "spares.change_part", "spares.add_warehouse", "spares.change_warehouse",
+        "spares.add_stockmove", "spares.add_reservation", "spares.add_vendor", "spares.change_vendor",
+        "spares.manage_rma", "spares.add_quote", "spares.record_quote_decision",
     ],
     QUALITY: _VIEW_CATALOG + _SEE_ALL + [
         "tickets.close_ticket", "tickets.add_note", *_CALLBACKS, "quality.follow_up_callback",
         "quality.add_complaint", *_COMPLAINTS_ALL, *_ALERTS, "quality.view_quality_dashboard",
         "quality.view_qasample", "quality.add_qasample", "quality.change_qasample",
+    ],
+    # Purchasing 采购: buys parts, and demands return or exchange from vendors (seed 002);
+    # receives batch-failure alerts (SPEC §8).
+    PURCHASING: _VIEW_CATALOG + [
+        *_VIEW_SPARES, "spares.add_part", "spares.change_part", "spares.add_vendor", "spares.change_vendor",
+        "spares.add_stockmove", "quality.view_qualityalert",
     ],
     SUPERVISOR: _VIEW_CATALOG + _INTAKE + _SEE_ALL + [
         "tickets.assign_ticket", "tickets.record_on_behalf", "tickets.resolve_at_intake",
@@ -85,8 +102,10 @@ ROLE_PERMISSIONS = {
         "quality.view_callback", "quality.follow_up_callback", "quality.add_complaint", *_COMPLAINTS_ALL,
         *_ALERTS, "quality.view_quality_dashboard", "quality.view_qasample", "quality.add_qasample",
         "quality.change_qualitysettings", "quality.view_qualitysettings",
+        *_VIEW_SPARES, "spares.waive_quote", "spares.write_off_rma", "spares.record_quote_decision",
+        "spares.add_reservation",
     ],
-    MANAGER: _VIEW_CATALOG + _SEE_ALL + _REPORTS + [
+    MANAGER: _VIEW_CATALOG + _SEE_ALL + _REPORTS + _VIEW_SPARES + [
         "quality.view_callback", "quality.view_complaint", "quality.view_all_complaints",
         "quality.view_qualityalert", "quality.view_quality_dashboard", "quality.view_qasample",
     ],

@@ -8,6 +8,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from spares.api.serializers import CompleteWithPartsSerializer
+from spares.services import complete_with_parts
+
 from .. import services
 from ..selectors import ticket_detail, ticket_list, visible_tickets
 from . import ticket_serializers as s
@@ -136,10 +139,11 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def unit_back(self, request, number=None):
         return self._run(s.NoteSerializer, services.unit_back_from_vendor)
 
-    @_action(s.CompleteSerializer)
+    @_action(CompleteWithPartsSerializer)
     def complete(self, request, number=None):
-        """Completion with the service report; missing report fields come back per field."""
-        return self._run(s.CompleteSerializer, services.complete)
+        """Completion with the service report and the parts used (ledger lines, issued in
+        the same transaction); missing report fields come back per field."""
+        return self._run(CompleteWithPartsSerializer, complete_with_parts, {"parts": "part_lines"})
 
     @_action(s.CloseSerializer)
     def close(self, request, number=None):

@@ -37,7 +37,9 @@ def close(ticket, *, by, now, reason):
 
 def paid_repair_committed(ticket):
     """Seed 002: once the customer accepted a quote and parts were requested or the
-    repair started, the paid repair can no longer be cancelled."""
+    repair started, the paid repair can no longer be cancelled. The spare-parts services
+    set both facts in the transaction that creates them (spares.services.accept_quote,
+    reserve_part), so this stays a cheap read for the pages."""
     return bool(ticket.quote_accepted_at and (ticket.parts_requested_at or ticket.started_at))
 
 

@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from spares.forms import CompleteWithPartsForm
+from spares.services import complete_with_parts
+
 from .. import forms as f
 from .. import clocks, services
 from ..choices import ALLOWED_TRANSITIONS, OPEN_STATUSES, Outcome, ServiceType, Status
@@ -52,9 +55,10 @@ ACTIONS = {
                              lambda t, d, **kw: services.send_to_vendor(t, note=_text(d, "note"), **kw)),
     "unit_back": Action(gettext_lazy("Unit back from vendor"), f.OptionalNoteForm,
                         lambda t, d, **kw: services.unit_back_from_vendor(t, note=_text(d, "note"), **kw), "primary"),
-    "complete": Action(gettext_lazy("Complete"), f.CompleteForm, lambda t, d, **kw: services.complete(
+    # Parts used are ledger lines (spares): issued in the completion's transaction.
+    "complete": Action(gettext_lazy("Complete"), CompleteWithPartsForm, lambda t, d, **kw: complete_with_parts(
         t, outcome=d["outcome"], work_done=d["work_done"], customer_confirmation=d["customer_confirmation"],
-        parts_used=_text(d, "parts_used"), parts_replaced=d["parts_replaced"], at=d.get("at"),
+        part_lines=d.get("part_lines", ()), parts_replaced=d["parts_replaced"], at=d.get("at"),
         customer_signature=d.get("customer_signature"), **kw), "primary"),
     "close": Action(gettext_lazy("Close"), f.CloseForm,
                     lambda t, d, **kw: services.close(t, reason=d["reason"], **kw), "primary"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from staff import roles
 from staff.models import Department, StaffProfile
 from tickets import choices, services
-from tickets.models import Customer, FaultCode, ProductLine, ProductModel
+from tickets.models import Customer, FaultCode, ProductLine, ProductModel, Ticket
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -27,8 +27,9 @@ USERS = [
     ("quality", "Zhou", "Xin", roles.QUALITY, "quality"),
     ("supervisor", "Wu", "Gang", roles.SUPERVISOR, "management"),
     ("manager", "Xu", "Hui", roles.MANAGER, "management"),
+    ("purchasing", "Ma", "Lin", roles.PURCHASING, "spares"),
     ("admin", "Sun", "Li", roles.ADMINISTRATOR, "management"),
-    ("sales", "Ma", "Lin", roles.SALES_LEAD, "management"),
+    ("sales", "Zhao", "Lei", roles.SALES_LEAD, "management"),
 ]
 
 LINES = [("printers", "Printers"), ("laptops", "Laptops"), ("routers", "Network equipment")]
@@ -62,6 +63,7 @@ class Command(BaseCommand):
             from quality.demo import seed_quality
 
             seed_quality(users, models, faults)
+            self._spares(users, models)
         self.stdout.write(self.style.SUCCESS(f"Demo data created. Password for every login: {DEMO_PASSWORD}"))
 
     def _users(self):
@@ -159,3 +161,20 @@ class Command(BaseCommand):
                    fault_description="How do I update the BIOS?")
         services.resolve_at_intake(t, by=agent, now=now - timedelta(hours=2),
                                    answer="Sent the BIOS update guide by SMS.")
+
+    def _spares(self, users, models):
+        """The spare-parts desk's demo (spares/demo.py): stock, moves, RMAs, a quote."""
+        from spares import demo
+        from tickets.models import ProductUnit
+
+        now = timezone.now()
+        stock = demo.seed(users, models, now=now)
+        units = list(ProductUnit.objects.select_related("customer").order_by("id")[:4])
+        jobs = [demo.in_progress_ticket(users, u.customer, u, now=now, doa=i == 1, engineer=e)
+                for i, (u, e) in enumerate(zip(units, ("onsite", "onsite", "onsite2", "onsite2")))]
+        demo.seed_usage(users, jobs[2:], stock, now=now)
+        demo.seed_rmas(users, jobs[:3], stock, now=now)
+        out_of_warranty = Ticket.objects.filter(warranty_status=choices.WarrantyStatus.OUT_OF_WARRANTY,
+                                                status=choices.Status.NEW).first()
+        if out_of_warranty:
+            demo.seed_quote(users, out_of_warranty, stock, now=now)

@@ -1,1 +1,0 @@
-"""Models of this department arrive with their issues (see README)."""

@@ -1,0 +1,84 @@
+"""The spare-parts desk in a real browser: a unit from the field goes to the vendor
+(RMA), the 3-day milestone is completed with a note, and the return is recorded."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from spares.models import MilestoneKind, Rma, RmaStatus, Vendor
+from staff import roles
+from tests.factories import ProductUnitFactory, UserFactory
+from tickets import services
+from tickets.choices import Status
+from tickets.models import Ticket
+
+PASSWORD = "pass-word-123"
+
+
+@pytest.fixture
+def field_unit(transactional_db):
+    agent = UserFactory(username="agent.e2e", roles=[roles.AGENT])
+    dispatcher = UserFactory(username="dispatcher.e2e", roles=[roles.DISPATCHER])
+    engineer = UserFactory(username="engineer.e2e", roles=[roles.ONSITE_ENGINEER])
+    desk = UserFactory(username="spares.e2e", first_name="Huang", last_name="Min", roles=[roles.SPARES_ADMIN])
+    unit = ProductUnitFactory(customer__name="Harbor Logistics")
+    now = timezone.now()
+    ticket = services.create_ticket(by=agent, now=now - timedelta(hours=2), customer=unit.customer, unit=unit,
+                                    channel="phone", category="repair", service_type="onsite",
+                                    fault_description="Main board dead")
+    services.assign_ticket(ticket, engineer, by=dispatcher, now=now - timedelta(hours=1))
+    services.arrive(ticket, by=engineer, now=now - timedelta(minutes=30))
+    Vendor.objects.create(code="ACME", name="Acme Imaging Repairs")
+    return desk, ticket
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_spares_desk_sends_a_unit_to_the_vendor_and_records_its_return(live_server, browser_page, field_unit,
+                                                                         screenshot):
+    desk, ticket = field_unit
+    page = browser_page
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", desk.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+
+    # The unit arrives at the desk from the field: open the RMA.
+    page.goto(f"{live_server.url}/spares/rma/")
+    form = page.locator("#rma-create")
+    form.locator("input[name=ticket]").fill(ticket.number)
+    form.locator("select[name=vendor]").select_option(label="Acme Imaging Repairs")
+    form.locator("textarea[name=reason]").fill("Main board fails the power-on test")
+    form.get_by_role("button", name="Open RMA").click()
+    expect(page.locator("h1")).to_have_text(Rma.objects.get().number)  # sequences are not reset on PostgreSQL
+    screenshot("opened")
+
+    # Shipped with carrier and tracking number: the ticket goes to the vendor.
+    ship = page.locator("#rma-ship")
+    ship.locator("input[name=carrier]").fill("SF Express")
+    ship.locator("input[name=tracking_number]").fill("SF1029384756")
+    ship.get_by_role("button", name="Shipped").click()
+    expect(page.locator("#milestone-receipt")).to_be_visible()
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.AT_VENDOR
+
+    # Day 3: the vendor confirms receipt.
+    receipt = page.locator("#milestone-receipt")
+    receipt.locator("input[name=note]").fill("Vendor confirms receipt; fault matches our record")
+    receipt.get_by_role("button", name="Done").click()
+    expect(page.locator("#milestone-receipt")).to_contain_text("fault matches our record")
+    screenshot("receipt-confirmed")
+
+    # The unit is back.
+    back = page.locator("#rma-return")
+    back.locator("textarea[name=note]").fill("Board replaced by the vendor")
+    back.get_by_role("button", name="Record the return").click()
+    expect(page.locator(".page-head .badge").first).to_have_text("Returned")
+    screenshot("returned")
+
+    rma = Rma.objects.get()
+    assert rma.status == RmaStatus.RETURNED and rma.carrier == "SF Express"
+    assert rma.milestones.get(kind=MilestoneKind.RECEIPT).completed_at is not None
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.IN_PROGRESS
+    page.goto(f"{live_server.url}{ticket.get_absolute_url()}")
+    expect(page.locator("#ticket-spares")).to_contain_text(rma.number)

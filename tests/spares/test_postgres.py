@@ -1,0 +1,89 @@
+"""PostgreSQL-only: real concurrent transactions on the ledger and the RMA sweep."""
+import threading
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+
+from spares import services, sweep
+from spares.exceptions import OutOfStock
+from spares.models import MoveKind, RmaMilestone, StockBalance, StockMove
+from staff.models import Notification
+from tests.conftest import requires_postgres
+
+from .conftest import PartFactory, VendorFactory, WarehouseFactory
+
+SH = ZoneInfo("Asia/Shanghai")
+pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _run_together(functions):
+    results, barrier = [], threading.Barrier(len(functions))
+
+    def run(function):
+        try:
+            barrier.wait()
+            results.append(function())
+        except Exception as error:  # noqa: BLE001 — the refusal is the result under test
+            results.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_two_people_issuing_the_last_unit_at_once_one_wins(spares_admin, make_ticket, now):
+    part, place = PartFactory(), WarehouseFactory()
+    services.receive_stock(part=part, warehouse=place, quantity=1, by=spares_admin, now=now)
+    tickets = [make_ticket(), make_ticket()]
+
+    def issue(ticket):
+        return lambda: services.apply_move(kind=MoveKind.ISSUE, part=part, quantity=1, from_warehouse=place,
+                                           ticket=ticket, by=spares_admin, now=now)
+
+    results = _run_together([issue(t) for t in tickets])
+    assert sorted(type(r).__name__ for r in results) == ["OutOfStock", "StockMove"]
+    assert StockBalance.objects.get(part=part, warehouse=place).quantity == 0
+    assert StockMove.objects.filter(kind=MoveKind.ISSUE).count() == 1
+
+
+def test_many_concurrent_issues_and_transfers_never_go_negative(spares_admin, make_ticket, now):
+    part, a, b = PartFactory(), WarehouseFactory(), WarehouseFactory()
+    services.receive_stock(part=part, warehouse=a, quantity=5, by=spares_admin, now=now)
+    ticket = make_ticket()
+    jobs = [lambda: services.apply_move(kind=MoveKind.ISSUE, part=part, quantity=1, from_warehouse=a,
+                                        ticket=ticket, by=spares_admin, now=now) for _ in range(4)]
+    jobs += [lambda: services.transfer_stock(part=part, from_warehouse=a, to_warehouse=b, quantity=1,
+                                             by=spares_admin, now=now) for _ in range(4)]
+    results = _run_together(jobs)
+    assert sum(isinstance(r, StockMove) for r in results) == 5
+    assert all(isinstance(r, (StockMove, OutOfStock)) for r in results)
+    assert StockBalance.objects.get(part=part, warehouse=a).quantity == 0
+    issued = StockMove.objects.filter(kind=MoveKind.ISSUE).count()
+    assert StockBalance.objects.get(part=part, warehouse=b).quantity == 5 - issued
+
+
+def test_concurrent_sweeps_escalate_each_missed_milestone_once(spares_admin, supervisor, make_ticket):
+    shipped = datetime(2026, 11, 2, 10, tzinfo=SH)
+    for _ in range(10):
+        ticket = make_ticket(now=shipped - timedelta(days=1))
+        rma = services.create_rma(ticket, vendor=VendorFactory(), reason="Board fault", by=spares_admin,
+                                  now=shipped - timedelta(hours=1))
+        RmaMilestone.objects.filter(rma=rma).update(completed_at=shipped)  # shipped on time
+        from spares.models import MilestoneKind
+        from spares.milestones import follow_up_dues
+        from spares.services.rma import center_calendar
+        RmaMilestone.objects.bulk_create([RmaMilestone(rma=rma, kind=k, due_at=d) for k, d in
+                                          follow_up_dues(shipped, center_calendar()).items()
+                                          if k != MilestoneKind.DAY_30])
+    at = shipped + timedelta(days=8)  # receipt (day 3) and day 7 missed
+    results = _run_together([lambda: sweep.sweep(now=at) for _ in range(3)])
+    assert sum(r[0] for r in results) == 20
+    assert RmaMilestone.objects.filter(escalated_at__isnull=False).count() == 20
+    assert Notification.objects.filter(recipient=supervisor).count() == 20
