@@ -67,6 +67,8 @@ class SuggestionSerializer(serializers.Serializer):
     score = serializers.FloatField(read_only=True)
     reasons = serializers.ListField(child=serializers.CharField(), read_only=True,
                                     help_text=_("`skill`, `area`, `available`."))
+    explanation = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                        help_text=_("Why it ranks there, in words (the reader's language)."))
 
 
 # --- depot bench --------------------------------------------------------------------------
