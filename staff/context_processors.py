@@ -4,14 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from . import roles
 
-# (label, url name, who sees it: a permission, or None for everyone signed in)
+# (label, url name, who sees it: a permission, a test of the user, or None for everyone signed in)
 _NAV = [
     (_("New call"), "tickets:intake", "tickets.add_ticket"),
     (_("Board"), "dispatch:board", "dispatch.view_board"),
     (_("Tickets"), "tickets:ticket_list", "tickets.view_all_tickets"),
     (_("My jobs"), "tickets:my_jobs", "tickets.work_ticket"),
     (_("Customers"), "tickets:customer_list", "tickets.view_customer"),
-    (_("Escalations"), "tickets:escalations", "tickets.acknowledge_escalation"),
+    (_("Escalations"), "tickets:escalations", lambda user: (  # supervisors act on them, managers read them
+        user.has_perm("tickets.acknowledge_escalation") or roles.has_role(user, roles.MANAGER))),
     (_("Inbox"), "staff:inbox", None),
 ]
 
@@ -23,7 +24,7 @@ def navigation(request):
     items = [
         {"label": label, "url": reverse(name), "active": request.path.startswith(reverse(name))}
         for label, name, perm in _NAV
-        if perm is None or user.has_perm(perm)
+        if perm is None or (perm(user) if callable(perm) else user.has_perm(perm))
     ]
     if user.is_staff:
         items.append({"label": _("Admin"), "url": reverse("admin:index"), "active": False})

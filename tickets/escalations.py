@@ -249,3 +249,25 @@ def acknowledge(escalation, *, by, now, note=""):
               message=_("Escalation acknowledged: %(level)s") % {"level": escalation.get_level_display()},
               data={"escalation": escalation.pk, "acknowledged": True})
     return escalation
+
+
+@transaction.atomic
+def acknowledge_ticket(ticket, *, by, now, note=""):
+    """Acknowledge every open escalation of a ticket at once (one timeline event);
+    returns them. 409 when none is open (someone else acknowledged them meanwhile)."""
+    if not by.has_perm("tickets.acknowledge_escalation"):
+        raise PermissionDenied(_("You are not allowed to acknowledge escalations."))
+    if len(note) > 2000:
+        raise InvalidInput(_("The note is too long."))
+    rows = list(Escalation.objects.select_for_update().filter(ticket=ticket, acknowledged_at__isnull=True)
+                .order_by("pk"))
+    if not rows:
+        raise TransitionNotAllowed(_("%(number)s has no open escalation.") % {"number": ticket.number})
+    Escalation.objects.filter(pk__in=[e.pk for e in rows]).update(
+        acknowledged_by=by, acknowledged_at=now, note=note.strip())
+    rows.sort(key=lambda e: -LEVEL_ORDER.index(e.level))
+    log_event(ticket, kind=EventKind.ESCALATION, by=by, now=now,
+              message=_("Escalations acknowledged: %(levels)s") % {
+                  "levels": ", ".join(str(e.get_level_display()) for e in rows)},
+              data={"escalations": [e.pk for e in rows], "acknowledged": True, "note": note.strip()})
+    return rows

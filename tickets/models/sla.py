@@ -227,7 +227,13 @@ class Escalation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["clock", "level"], name="one_escalation_per_clock_level"),
         ]
-        indexes = [models.Index(fields=["acknowledged_at", "-raised_at"], name="escalation_open_idx")]
+        indexes = [
+            models.Index(fields=["acknowledged_at", "-raised_at"], name="escalation_open_idx"),
+            # The escalations page walks these in its order (newest first), open ones or all.
+            models.Index(fields=["-raised_at", "-id"], name="escalation_open_raised_idx",
+                         condition=Q(acknowledged_at__isnull=True)),
+            models.Index(fields=["-raised_at", "-id"], name="escalation_raised_idx"),
+        ]
 
     def __str__(self):
         return f"{self.ticket_id} {self.clock.kind} {self.level}"
