@@ -328,17 +328,19 @@ def _tickets(cursor, now):
                WHEN status = 'closed' THEN least(completed_at + interval '1 day' * (1 + g %% 3), %(now)s) END,
           CASE WHEN status = 'cancelled' THEN coalesce(assigned_at, created_at) + interval '1 hour' END,
           NULL, NULL, '', CASE WHEN service_type = 'onsite' THEN (g %% 4) * 15 ELSE 0 END,
-          created_at + interval '4 hours', completion_due_at, arrival_due_at, false, false,
+          created_at + interval '4 hours', completion_due_at, arrival_due_at,
+          coalesce(f.warned, false), coalesce(f.breached, false),
           coalesce(completed_at, assigned_at, created_at),
           CASE WHEN g <= (SELECT max(g) FROM bench_plan) * 2 / 5
                THEN 'LG' || to_char(created_at, 'YYMM') || '-' || lpad(g::text, 7, '0') ELSE '' END
-        FROM bench_plan""", {"now": now})
+        FROM bench_plan LEFT JOIN bench_flags f USING (g)
+        ORDER BY g""", {"now": now})
     cursor.execute("""
         INSERT INTO tickets_ticketsequence (year, last)
         SELECT year, max(seq) FROM bench_plan GROUP BY year""")
 
 
-def _clocks(cursor, now):
+def _clock_plan(cursor, now):
     """Response (every ticket), arrival (onsite jobs), completion (assigned jobs), part
     return (replaced parts); thresholds at 75 % / 100 % / 200 % of the target, 24×7."""
     cursor.execute("""
@@ -362,6 +364,25 @@ def _clocks(cursor, now):
         SELECT g, 'part_return', completed_at, interval '6 hours',
                completed_at + interval '6 hours' * (0.3 + (g % 10) / 10.0), false
           FROM bench_plan WHERE completed_at IS NOT NULL AND g % 25 = 0""")
+    # thresholds, and how many of them each clock passed (before it stopped, or by now)
+    cursor.execute("""
+        ALTER TABLE bench_clock ADD COLUMN warn_at timestamptz, ADD COLUMN due_at timestamptz,
+            ADD COLUMN level2_at timestamptz, ADD COLUMN raised int""")
+    cursor.execute("""
+        UPDATE bench_clock SET warn_at = started_at + target * 0.75, due_at = started_at + target,
+                               level2_at = started_at + target * 2""")
+    cursor.execute("""
+        UPDATE bench_clock SET raised = (warn_at <= coalesce(stopped_at, %(now)s))::int
+            + (due_at <= coalesce(stopped_at, %(now)s))::int + (level2_at <= coalesce(stopped_at, %(now)s))::int""",
+                   {"now": now})
+    cursor.execute("""
+        CREATE TEMP TABLE bench_flags AS
+        SELECT ticket_id AS g, bool_or(raised >= 1) AS warned, bool_or(raised >= 2) AS breached
+        FROM bench_clock GROUP BY ticket_id""")
+    cursor.execute("ALTER TABLE bench_flags ADD PRIMARY KEY (g)")
+
+
+def _clocks(cursor, now):
     cursor.execute("""
         INSERT INTO tickets_slaclock (ticket_id, kind, cycle, calendar_id, started_at, target, warn_at, due_at,
             level2_at, next_due_at, raised, stopped_at, outcome, elapsed, overrun)
@@ -369,17 +390,13 @@ def _clocks(cursor, now):
           CASE WHEN stopped_at IS NOT NULL THEN NULL
                WHEN warn_at > %(now)s THEN warn_at WHEN due_at > %(now)s THEN due_at
                WHEN level2_at > %(now)s THEN level2_at END,
-          (warn_at <= coalesce(stopped_at, %(now)s))::int + (due_at <= coalesce(stopped_at, %(now)s))::int
-            + (level2_at <= coalesce(stopped_at, %(now)s))::int,
-          stopped_at,
+          raised, stopped_at,
           CASE WHEN stopped_at IS NULL THEN '' WHEN cancelled THEN 'cancelled'
                WHEN stopped_at > due_at THEN 'breached' ELSE 'met' END,
           stopped_at - started_at,
           CASE WHEN stopped_at > due_at THEN stopped_at - due_at END
-        FROM (SELECT *, started_at + target * 0.75 AS warn_at, started_at + target AS due_at,
-                     started_at + target * 2 AS level2_at FROM bench_clock) c
+        FROM bench_clock c
         ORDER BY ticket_id, started_at""", {"now": now})
-    cursor.execute("DROP TABLE bench_clock")
 
 
 def _escalations(cursor, now, staff):
@@ -397,10 +414,6 @@ def _escalations(cursor, now, staff):
                                    ('level_2', c.level2_at, 3)) AS l(level, at, n)
         WHERE l.n <= c.raised
         ORDER BY at""", {"now": now, "sups": sups, "ns": len(sups)})
-    cursor.execute("""
-        UPDATE tickets_ticket t SET sla_warned = true, sla_breached = x.breached
-        FROM (SELECT ticket_id, bool_or(level <> 'warning') AS breached FROM tickets_escalation GROUP BY ticket_id) x
-        WHERE t.id = x.ticket_id""")
 
 
 def _events(cursor, staff):
@@ -500,6 +513,37 @@ def _reports_and_receipts(cursor):
           AND status IN ('in_progress', 'on_hold', 'at_vendor', 'completed', 'closed')""")
 
 
+BULK_TABLES = ("tickets_customer", "tickets_customerphone", "tickets_productunit", "tickets_ticket",
+               "tickets_slaclock", "tickets_escalation", "tickets_ticketevent", "staff_notification",
+               "tickets_servicereport", "dispatch_depotreceipt")
+
+
+def _drop_indexes(cursor):
+    """Secondary indexes of the big tables, dropped for the load (rebuilt after: much
+    faster than maintaining them row by row). Primary keys and unique constraints stay."""
+    cursor.execute("""
+        SELECT indexname, indexdef FROM pg_indexes
+        WHERE schemaname = current_schema() AND tablename = ANY(%s)
+          AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u', 'x'))""",
+                   [list(BULK_TABLES)])
+    indexes = cursor.fetchall()
+    for name, _definition in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _name, definition in indexes]
+
+
+def _fk_checks_off(cursor):
+    """Skip foreign-key triggers while loading rows that are consistent by construction
+    (needs a superuser; without one the load is only slower)."""
+    try:
+        with transaction.atomic():
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("SET session_replication_role = replica")
+        return True
+    except Exception:
+        return False
+
+
 def _sync_sequences(cursor):
     for table in ("tickets_productline", "tickets_productmodel", "tickets_faultcode", "tickets_customer",
                   "tickets_productunit", "tickets_ticket"):
@@ -528,15 +572,23 @@ def seed(scale=1.0, *, now=None, log=print):
         reset()
         step("catalog", _catalog)
         staff = _staff(shape)
+        with connection.cursor() as cursor:
+            rebuild = _drop_indexes(cursor)
+            fk_off = _fk_checks_off(cursor)
         step("customers, phones, units", _customers, shape, start)
         step("ticket plan", _ticket_plan, shape, start, now, staff)
+        step("clock plan", _clock_plan, now)
         step("tickets", _tickets, now)
         step("clocks", _clocks, now)
         step("escalations", _escalations, now, staff)
         step("events", _events, staff)
         step("notifications", _notifications, staff)
         step("service reports, depot receipts", _reports_and_receipts)
-        step("sequences", lambda c: (_sync_sequences(c), c.execute("DROP TABLE bench_plan")))
+        step("sequences", lambda c: (_sync_sequences(c), c.execute("DROP TABLE bench_plan, bench_clock, bench_flags")))
+        with connection.cursor() as cursor:
+            if fk_off:
+                cursor.execute("SET session_replication_role = DEFAULT")
+        step(f"rebuild {len(rebuild)} indexes", lambda c: [c.execute(sql) for sql in rebuild])
     with connection.cursor() as cursor:
         t0 = time.perf_counter()
         cursor.execute("VACUUM ANALYZE")
