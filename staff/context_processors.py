@@ -1,5 +1,6 @@
 """Navigation per role and the unread-notification count, for base.html."""
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
@@ -28,8 +29,20 @@ def navigation(request):
     ]
     if user.is_staff:
         items.append({"label": _("Admin"), "url": reverse("admin:index"), "active": False})
+    # Lazy: evaluated only when a template shows them (not for HTMX partials);
+    # the unread count stops at UNREAD_CAP instead of counting a backlog of thousands.
     return {
         "nav_items": items,
-        "unread_count": user.notifications.filter(read_at__isnull=True).count(),
-        "user_role_labels": [roles.ROLE_LABELS[r] for r in roles.ROLES if r in roles.user_roles(user)],
+        "unread_count": SimpleLazyObject(lambda: unread_count(user)),
+        "user_role_labels": SimpleLazyObject(
+            lambda: [roles.ROLE_LABELS[r] for r in roles.ROLES if r in roles.user_roles(user)]),
     }
+
+
+UNREAD_CAP = 99
+
+
+def unread_count(user):
+    """Unread messages, counted up to UNREAD_CAP (shown as "99+") through the inbox index."""
+    count = user.notifications.filter(read_at__isnull=True).order_by()[:UNREAD_CAP + 1].count()
+    return f"{UNREAD_CAP}+" if count > UNREAD_CAP else count
