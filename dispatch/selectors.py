@@ -63,7 +63,7 @@ def open_loads():
 def engineers(*, area=None, product_line=None, service_type=None):
     """Profiles of active engineers with `load` (open jobs) and `next_due_at` set."""
     profiles = (EngineerProfile.objects.filter(user__is_active=True).select_related("user")
-                .prefetch_related("product_lines").order_by("status", "user__first_name", "user__username"))
+                .order_by("status", "user__first_name", "user__username"))
     if area:
         profiles = profiles.filter(area=area)
     if product_line:
@@ -74,9 +74,26 @@ def engineers(*, area=None, product_line=None, service_type=None):
         profiles = profiles.filter(does_onsite=True)
     profiles = list(profiles)
     loads = open_loads()
+    skills = _skills([p.pk for p in profiles])
     for profile in profiles:
         profile.load, profile.next_due_at = loads.get(profile.user_id, (0, None))
+        profile.skills = skills.get(profile.pk, [])
+        profile.skill_ids = {line.pk for line in profile.skills}
     return profiles
+
+
+def _skills(profile_ids):
+    """{profile id: [product lines]} from one join over the skills table (300 engineers
+    would otherwise build 300 related managers on every render)."""
+    if not profile_ids:
+        return {}
+    through = EngineerProfile.product_lines.through
+    rows = through.objects.filter(engineerprofile_id__in=profile_ids).select_related("productline").order_by(
+        "productline__name")
+    found = {}
+    for row in rows:
+        found.setdefault(row.engineerprofile_id, []).append(row.productline)
+    return found
 
 
 def lane_jobs(engineer_id):
@@ -99,40 +116,49 @@ _STATUS_SCORE = {EngineerStatus.AVAILABLE: 3, EngineerStatus.ON_JOB: 1}
 def suggest(ticket, profiles, *, limit=3):
     """Rank the engineers who fit the ticket without an override (on duty, doing its
     service type, with its product line's skill): same area, then availability, then
-    the lowest load."""
+    the lowest load. Only the suggestions shown are explained in words."""
     ranked = []
     for profile in profiles:
-        skills = {line.pk for line in profile.product_lines.all()}
+        skills = getattr(profile, "skill_ids", None)
+        if skills is None:
+            skills = profile.skill_ids = {line.pk for line in profile.product_lines.all()}
         if services.mismatches(ticket, profile, skill_ids=skills):
             continue
         ranked.append(_score(profile, ticket, skills))
     ranked.sort(key=lambda s: (-s.score, s.profile.load, s.profile.user_id))
-    return ranked[:limit]
+    shown = ranked[:limit]
+    for suggestion in shown:
+        _explain(suggestion, ticket)
+    return shown
 
 
 def _score(profile, ticket, skills):
     suggestion = Suggestion(profile=profile, score=0.0)
-    line = ticket.unit.model.product_line if ticket.unit_id else None
-    if line is not None and line.pk in skills:
+    line_id = ticket.unit.model.product_line_id if ticket.unit_id else None
+    if line_id is not None and line_id in skills:
         suggestion.score += 4
         suggestion.reasons.append("skill")
-        suggestion.explanation.append(_("has the %(line)s skill") % {"line": line.name})
     if profile.area == ticket.customer.area:
         suggestion.score += 2
         suggestion.reasons.append("area")
-        suggestion.explanation.append(_("works in the customer's area (%(area)s)") % {
-            "area": profile.get_area_display()})
-    else:
-        suggestion.explanation.append(_("works in another area (%(area)s)") % {"area": profile.get_area_display()})
     suggestion.score += _STATUS_SCORE.get(profile.status, 0)
     if profile.status == EngineerStatus.AVAILABLE:
         suggestion.reasons.append("available")
-        suggestion.explanation.append(_("available now"))
-    else:
-        suggestion.explanation.append(_("on a job"))
     suggestion.score -= 1.0 * profile.load  # an open job weighs half the same area
-    suggestion.explanation.append(ngettext("%(n)d open job", "%(n)d open jobs", profile.load) % {"n": profile.load})
     return suggestion
+
+
+def _explain(suggestion, ticket):
+    """Why it ranks there, in the reader's language."""
+    profile, words = suggestion.profile, suggestion.explanation
+    if "skill" in suggestion.reasons:
+        words.append(_("has the %(line)s skill") % {"line": ticket.unit.model.product_line.name})
+    if "area" in suggestion.reasons:
+        words.append(_("works in the customer's area (%(area)s)") % {"area": profile.get_area_display()})
+    else:
+        words.append(_("works in another area (%(area)s)") % {"area": profile.get_area_display()})
+    words.append(_("available now") if "available" in suggestion.reasons else _("on a job"))
+    words.append(ngettext("%(n)d open job", "%(n)d open jobs", profile.load) % {"n": profile.load})
 
 
 def board(*, area=None, product_line=None, service_type=None, limit=None):

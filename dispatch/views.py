@@ -15,11 +15,16 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from tickets.choices import Area
 from tickets.exceptions import DomainError
 from tickets.models import Ticket
+from tickets.templatetags.sla_ui import due_state, humanize_delta
 
 from . import selectors, services
 from .forms import AssignForm, BoardFilterForm, PickerForm, ReassignForm, StatusForm
@@ -49,8 +54,33 @@ def _etag(request):
 def _board_context(request):
     form, filters = _filters(request)
     data = selectors.board(**filters)
-    return {"filter_form": form, "query": request.GET.urlencode(), "now": timezone.now(), "etag": _etag(request),
-            "filters": filters, "statuses": EngineerStatus.choices, **data}
+    now = timezone.now()
+    _label_lanes(data["lanes"], now)
+    return {"filter_form": form, "query": request.GET.urlencode(), "now": now, "etag": _etag(request),
+            "filters": filters, **data}
+
+
+def _due(due, now):
+    """A compact countdown (countdown.js keeps it ticking): 300 of them on the board."""
+    return format_html('<time class="due due-{}" data-due="{}">{}</time>', due_state(due, now, False),
+                       int(due.timestamp()), humanize_delta((due - now).total_seconds()))
+
+
+def _label_lanes(lanes, now):
+    """What each lane prints, prepared once per render: 300 lanes would otherwise cost
+    thousands of template lookups and translations (the status <option>s are three
+    variants built once)."""
+    areas, statuses = dict(Area.choices), EngineerStatus.choices
+    options = {value: format_html_join("", '<option value="{}"{}>{}</option>', (
+        (v, mark_safe(" selected") if v == value else "", label) for v, label in statuses)) for value, _l in statuses}
+    status_of, onsite, depot = _("Status of %(name)s"), _("onsite"), _("depot")
+    for lane in lanes:
+        lane.next_due_html = _due(lane.next_due_at, now) if lane.next_due_at else ""
+        name = str(lane)
+        lane.name, lane.area_label, lane.status_options = name, areas.get(lane.area, lane.area), options[lane.status]
+        lane.status_aria = status_of % {"name": name}
+        lane.kinds = "/".join(k for k, on in ((onsite, lane.does_onsite), (depot, lane.does_depot)) if on)
+        lane.load_label = ngettext("%(n)d open job", "%(n)d open jobs", lane.load) % {"n": lane.load}
 
 
 def _render_body(request):
@@ -182,8 +212,8 @@ def _picker_context(request, ticket, mode, selected=None):
     for profile in profiles:
         if mode == "reassign" and profile.user_id == ticket.assignee_id:
             continue
-        skills = {line.pk for line in profile.product_lines.all()}
-        why = services.describe_mismatches(ticket, profile, services.mismatches(ticket, profile, skill_ids=skills))
+        why = services.describe_mismatches(
+            ticket, profile, services.mismatches(ticket, profile, skill_ids=profile.skill_ids))
         options.append({"profile": profile, "why": why,
                         "rank": ranked.index(profile.user_id) if profile.user_id in ranked else len(ranked)})
     options.sort(key=lambda o: (o["rank"], str(o["profile"])))

@@ -48,6 +48,18 @@
     if (xhr && xhr.getResponseHeader("HX-Retarget") !== "#picker-body") dialog.close();
   });
 
+  // --- a lane's jobs, loaded the first time its <details> opens (toggle does not bubble) ----
+  document.addEventListener("toggle", function (e) {
+    var box = e.target;
+    if (!box.matches || !box.matches("#board-body details.jobs") || !box.open || box.dataset.loaded) return;
+    var lane = box.closest(".lane"), body = document.getElementById("board-body");
+    var holder = document.createElement("div");
+    box.appendChild(holder);
+    box.dataset.loaded = "1";
+    htmx.ajax("GET", body.dataset.laneUrl.replace("/0/", "/" + lane.dataset.engineer + "/"),
+              { target: holder, swap: "innerHTML" });
+  }, true);
+
   // --- engineer status: one select per lane, posted on change ------------------------------
   document.addEventListener("change", function (e) {
     var select = e.target;
