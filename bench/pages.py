@@ -148,6 +148,9 @@ def register(samples):
     # dispatch board (helper 12b) and the sweep
     measure("board", "/dispatch/", budget=60, repeat=5)
     measure("board: poll", "/dispatch/body/", budget=60, repeat=5, headers={"HTTP_HX_REQUEST": "true"})
+    from .board import register as register_board
+
+    register_board(measure, samples)
     from .sweep import register as register_sweep
 
     register_sweep(measure)

@@ -58,6 +58,8 @@ def grouped_page(escalations, *, before=None, size=None, scan=None):
             position = batch[-1][1:]
         known = dropped | {group.ticket.pk for group in kept}
         fresh = list(dict.fromkeys(ticket_id for ticket_id, _at, _pk in batch if ticket_id not in known))
+        if not before and len(fresh) > size + 1 - len(kept):  # nothing to drop: read no more than needed
+            fresh, exhausted = fresh[:size + 1 - len(kept)], False
         groups = {group.ticket.pk: group for group in _groups(escalations, fresh)}
         for ticket_id in fresh:  # first appearance in the scan = newest escalation
             if before and groups[ticket_id].newest >= before:
@@ -73,7 +75,7 @@ def _groups(escalations, ticket_ids):
     if not ticket_ids:
         return []
     rows = escalations.filter(ticket_id__in=ticket_ids).select_related(
-        "ticket__customer", "ticket__assignee", "clock", "acknowledged_by")
+        "ticket__customer", "ticket__assignee", "clock", "acknowledged_by").order_by()  # sorted here
     by_ticket = {}
     for escalation in rows:
         by_ticket.setdefault(escalation.ticket_id, []).append(escalation)
