@@ -21,6 +21,7 @@ from typing import Callable
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from staff import roles
@@ -57,17 +58,20 @@ def role_members(role, members=None):
 
 
 def _escalation_title(clock, level):
-    try:
-        clock_label = ClockKind(clock.kind).label
-    except ValueError:  # a kind registered by another app
-        clock_label = clock.kind
     return _("%(level)s: %(clock)s clock of %(number)s") % {
-        "level": EscalationLevel(level).label, "clock": clock_label, "number": clock.ticket.number}
+        "level": _label(EscalationLevel, level), "clock": _label(ClockKind, clock.kind), "number": clock.ticket.number}
 
 
-def _escalation_event(clock, level, threshold, escalation_id, *, now):
+def _label(choices, value):
+    try:
+        return str(choices(value).label)
+    except ValueError:  # a kind registered by another app
+        return value
+
+
+def _escalation_event(clock, level, threshold, escalation_id, *, now, title=None):
     return TicketEvent(
-        ticket_id=clock.ticket_id, at=now, actor=None, message=_escalation_title(clock, level),
+        ticket_id=clock.ticket_id, at=now, actor=None, message=title or _escalation_title(clock, level),
         kind=EventKind.SLA_WARNING if level == EscalationLevel.WARNING else EventKind.ESCALATION,
         data={"clock": clock.kind, "level": level, "due_at": threshold.isoformat(), "escalation": escalation_id})
 
@@ -75,7 +79,7 @@ def _escalation_event(clock, level, threshold, escalation_id, *, now):
 @dataclass(frozen=True)
 class ClockRules:
     """recipients(clock, level, members) → users; title(clock, level) → text;
-    event(clock, level, threshold, escalation_id, now=) → an unsaved TicketEvent."""
+    event(clock, level, threshold, escalation_id, now=, title=) → an unsaved TicketEvent."""
 
     recipients: Callable
     title: Callable = _escalation_title
@@ -145,9 +149,11 @@ def _sweep_batch(*, now, size, members):
         if len(raised) < len(due):
             log.info("%d escalation(s) already existed; not raised again", len(due) - len(raised))
         _flag_tickets(raised)
+        titles = {(clock.pk, level): rules_for(clock.kind).title(clock, level) for clock, level, *_ in raised}
         TicketEvent.objects.bulk_create(
-            rules_for(clock.kind).event(clock, level, threshold, pk, now=now) for clock, level, threshold, pk in raised)
-        emails = _notify(raised, now=now, members=members)
+            rules_for(clock.kind).event(clock, level, threshold, pk, now=now, title=titles[clock.pk, level])
+            for clock, level, threshold, pk in raised)
+        emails = _notify(raised, titles, now=now, members=members)
         _save_clocks(clocks)
         if emails:
             transaction.on_commit(partial(_queue_emails, emails))
@@ -195,19 +201,33 @@ def _flag_tickets(raised):
         Ticket.objects.filter(pk__in=breached, sla_breached=False).update(sla_breached=True)
 
 
-def _notify(raised, *, now, members):
+def _notify(raised, titles, *, now, members):
     """One inbox row per recipient and escalation, in one INSERT; returns the ids of the
-    rows whose recipient has an e-mail address."""
-    rows = []
+    rows whose recipient has an e-mail address (their e-mails are queued after commit)."""
+    link = reverse("tickets:ticket_detail", args=["NUMBER"])  # one reverse() per batch, not per row
+    body = _("Customer: %(customer)s")
+    kinds = {EscalationLevel.WARNING: Notification.Kind.WARNING}
+    rows = []  # (recipient, kind, title, body, link)
     for clock, level, _threshold, _pk in raised:
-        rules, ticket = rules_for(clock.kind), clock.ticket
-        title = rules.title(clock, level)
-        body = _("Customer: %(customer)s") % {"customer": ticket.customer.name}
-        kind = Notification.Kind.WARNING if level == EscalationLevel.WARNING else Notification.Kind.ESCALATION
-        rows.extend(Notification(recipient=user, title=title, body=body, link=ticket.get_absolute_url(), kind=kind,
-                                 created_at=now) for user in rules.recipients(clock, level, members) if user)
-    Notification.objects.bulk_create(rows)
-    return [row.pk for row in rows if row.recipient.email]
+        ticket = clock.ticket
+        row = (kinds.get(level, Notification.Kind.ESCALATION), titles[clock.pk, level],
+               body % {"customer": ticket.customer.name}, link.replace("NUMBER", ticket.number))
+        rows.extend((user, *row) for user in rules_for(clock.kind).recipients(clock, level, members) if user)
+    if not rows:
+        return []
+    with_email = {user.pk for user, *_ in rows if user.email}
+    if connection.vendor != "postgresql":
+        created = Notification.objects.bulk_create(
+            Notification(recipient=user, kind=kind, title=title, body=text, link=url, created_at=now)
+            for user, kind, title, text, url in rows)
+        return [n.pk for n in created if n.recipient_id in with_email]
+    columns = list(zip(*((user.pk, str(kind), title, text, url) for user, kind, title, text, url in rows)))
+    with connection.cursor() as cursor:  # unnest: no model instance per row (10 dispatchers × 1,000 warnings)
+        cursor.execute(
+            f"INSERT INTO {Notification._meta.db_table} (recipient_id, kind, title, body, link, created_at) "
+            "SELECT r, k, t, b, l, %s FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[])"
+            " AS u (r, k, t, b, l) RETURNING id, recipient_id", [now, *map(list, columns)])
+        return [pk for pk, recipient_id in cursor.fetchall() if recipient_id in with_email]
 
 
 def _save_clocks(clocks):

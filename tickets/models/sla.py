@@ -228,8 +228,9 @@ class Escalation(models.Model):
             models.UniqueConstraint(fields=["clock", "level"], name="one_escalation_per_clock_level"),
         ]
         indexes = [
-            models.Index(fields=["acknowledged_at", "-raised_at"], name="escalation_open_idx"),
-            # The escalations page walks these in its order (newest first), open ones or all.
+            # The escalations page walks these in its order (newest first), open ones or all;
+            # they replace escalation_open_idx (acknowledged_at, -raised_at), which no
+            # query used once the page orders by (raised_at, id).
             models.Index(fields=["-raised_at", "-id"], name="escalation_open_raised_idx",
                          condition=Q(acknowledged_at__isnull=True)),
             models.Index(fields=["-raised_at", "-id"], name="escalation_raised_idx"),
