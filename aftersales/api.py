@@ -43,6 +43,7 @@ def _refusal(exc):
     field_errors = getattr(exc, "errors", None)
     if isinstance(field_errors, dict):
         body.update({field: [str(message)] for field, message in field_errors.items()})
+    body.update(getattr(exc, "extra", None) or {})  # e.g. the existing record a duplicate points at
     return Response(body, status=exc.http_status)
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tickets import choices
+from tickets.forms import EngineerChoiceField
 from tickets.selectors import engineers
 from tickets.models import FaultCode, ProductLine
 
@@ -28,7 +29,7 @@ OVERRIDE_HELP = _("Only when the engineer is off duty, lacks the skill or does n
 
 class AssignForm(forms.Form):
     ticket = forms.CharField(widget=forms.HiddenInput, max_length=40)
-    engineer = forms.ModelChoiceField(label=_("Engineer"), queryset=engineers())
+    engineer = EngineerChoiceField(label=_("Engineer"), queryset=engineers())
     travel_minutes = forms.IntegerField(label=_("Travel (min)"), required=False, min_value=0, max_value=1440)
     override_reason = forms.CharField(label=_("Override reason"), required=False, max_length=500,
                                       help_text=OVERRIDE_HELP)
@@ -36,7 +37,7 @@ class AssignForm(forms.Form):
 
 class ReassignForm(forms.Form):
     ticket = forms.CharField(widget=forms.HiddenInput, max_length=40)
-    engineer = forms.ModelChoiceField(label=_("New engineer"), queryset=engineers())
+    engineer = EngineerChoiceField(label=_("New engineer"), queryset=engineers())
     expected_assignee = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), max_length=500)
     override_reason = forms.CharField(label=_("Override reason"), required=False, max_length=500,
@@ -98,7 +99,7 @@ class ReturnForm(forms.Form):
 
 
 class FieldJobForm(forms.Form):
-    engineer = forms.ModelChoiceField(label=_("Engineer"), queryset=engineers())
+    engineer = EngineerChoiceField(label=_("Engineer"), queryset=engineers())
     customer_phone = forms.CharField(label=_("Customer phone"), max_length=40)
     serial_number = forms.CharField(label=_("Unit serial number"), max_length=80, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=choices.Category.choices,
@@ -125,4 +126,22 @@ class FieldJobForm(forms.Form):
             for name in ("outcome", "work_done", "customer_confirmation"):
                 if not data.get(name):
                     self.add_error(name, _("Needed when the job was completed."))
+        return data
+
+
+class EngineerForm(forms.Form):
+    """What a supervisor sets for an engineer on the engineers page."""
+
+    product_lines = forms.ModelMultipleChoiceField(
+        label=_("Skills (product lines)"), queryset=ProductLine.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple)
+    area = forms.ChoiceField(label=_("Area"), choices=choices.Area.choices)
+    does_onsite = forms.BooleanField(label=_("Onsite jobs"), required=False)
+    does_depot = forms.BooleanField(label=_("Depot jobs (carry-in, mail-in)"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=EngineerStatus.choices)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("does_onsite") or data.get("does_depot")):
+            raise forms.ValidationError(_("An engineer works onsite jobs, depot jobs or both."))
         return data

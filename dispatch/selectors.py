@@ -62,7 +62,8 @@ def open_loads():
 
 def engineers(*, area=None, product_line=None, service_type=None):
     """Profiles of active engineers with `load` (open jobs) and `next_due_at` set."""
-    profiles = (EngineerProfile.objects.filter(user__is_active=True).select_related("user")
+    profiles = (EngineerProfile.objects.filter(user__is_active=True, user__is_superuser=False)
+                .select_related("user")
                 .order_by("status", "user__first_name", "user__username"))
     if area:
         profiles = profiles.filter(area=area)

@@ -27,6 +27,37 @@ def profile_for(user):
     return profile
 
 
+def ensure_engineer_profile(user, *, role):
+    """The engineer's profile, created when the role is given: depot engineers work
+    carry-in/mail-in units, onsite engineers go out. An existing profile is kept."""
+    from staff import roles
+
+    depot = role == roles.DEPOT_ENGINEER
+    profile, _ = EngineerProfile.objects.get_or_create(
+        user=user, defaults={"does_depot": depot, "does_onsite": not depot})
+    return profile
+
+
+@transaction.atomic
+def update_engineer(profile, *, by, now, product_lines, area, does_onsite, does_depot, status):
+    """Skills (product lines), area, service types and status of an engineer, set by a
+    supervisor or dispatcher from the engineers page."""
+    if not by.has_perm("dispatch.change_engineerprofile"):
+        raise PermissionDenied(_("You are not allowed to change engineers."))
+    if area not in choices.Area.values:
+        raise InvalidInput(_("Unknown area."))
+    if not (does_onsite or does_depot):
+        raise InvalidInput(_("An engineer works onsite jobs, depot jobs or both."))
+    profile = EngineerProfile.objects.select_for_update().get(pk=profile.pk)
+    profile.area, profile.does_onsite, profile.does_depot = area, does_onsite, does_depot
+    profile.save(update_fields=["area", "does_onsite", "does_depot"])
+    profile.product_lines.set(product_lines)
+    if status != profile.status:
+        set_status(profile.user, status, by=by, now=now)
+        profile.refresh_from_db()
+    return profile
+
+
 @transaction.atomic
 def set_status(engineer, status, *, by, now):
     """An engineer sets their own status; a dispatcher may set anyone's."""
@@ -126,12 +157,15 @@ def _check_fit(ticket, engineer, override_reason, *, by):
 
 
 def _log_override(ticket, engineer, profile, found, *, reason, by, now):
+    """The timeline says who was assigned despite what (text kind assignment_override,
+    rendered in the reader's language) and why, in the dispatcher's words."""
     ticket_services.log_event(
-        ticket, kind=EventKind.ASSIGNMENT, by=by, now=now,
-        message=_("Assignment override (%(name)s %(why)s): %(reason)s") % {
-            "name": engineer.get_full_name() or engineer.username,
-            "why": "; ".join(describe_mismatches(ticket, profile, found)), "reason": reason.strip()},
-        data={"assignee": engineer.pk, "override": found, "override_reason": reason.strip()})
+        ticket, kind=EventKind.ASSIGNMENT, by=by, now=now, message=reason.strip(),
+        data={"assignee": engineer.pk, "override": found, "override_reason": reason.strip()},
+        text="assignment_override", params={
+            "name": engineer.get_full_name() or engineer.username, "override": found,
+            "line": ticket.unit.model.product_line.name if ticket.unit_id else "",
+            "service_type": ticket.service_type})
 
 
 def _locked(ticket):
@@ -198,8 +232,8 @@ def receive_unit(ticket, *, by, now, condition, accessories="", photos=()):
         record.save()
     _recheck_warranty(ticket, by=by, now=now)
     ticket_services.log_event(ticket, kind=EventKind.UPDATE, by=by, now=now,
-                              message=_("Unit received: %(condition)s") % {"condition": receipt.condition},
-                              data={"depot_receipt": receipt.pk, "photos": len(photos)})
+                              data={"depot_receipt": receipt.pk, "photos": len(photos)},
+                              text="unit_received", params={"condition": receipt.condition})
     return receipt
 
 
@@ -210,7 +244,9 @@ def _recheck_warranty(ticket, *, by, now):
     if (verdict.status, verdict.is_doa) != (ticket.warranty_status, ticket.is_doa):
         ticket_services.log_event(ticket, kind=EventKind.UPDATE, by=by, now=now,
                                   data={"warranty_status": verdict.status, "is_doa": verdict.is_doa,
-                                        "previous_warranty_status": ticket.warranty_status})
+                                        "previous_warranty_status": ticket.warranty_status},
+                                  text="warranty_rechecked",
+                                  params={"from": ticket.warranty_status, "to": verdict.status})
         ticket.warranty_status, ticket.is_doa = verdict.status, verdict.is_doa
         ticket.save(update_fields=["warranty_status", "is_doa", "updated_at"])
 
@@ -229,9 +265,8 @@ def record_test(ticket, *, by, now, kind, result, notes=""):
         raise InvalidInput(_("This result does not belong to that test."))
     test.save()
     ticket_services.log_event(ticket, kind=EventKind.NOTE, by=by, now=now,
-                              message=_("%(kind)s: %(result)s.") % {"kind": test.get_kind_display(), "result": test.get_result_display()}
-                              + (f" {test.notes}" if test.notes else ""),
-                              data={"bench_test": test.pk, "kind": kind, "result": result})
+                              message=test.notes, data={"bench_test": test.pk, "kind": kind, "result": result},
+                              text="bench_test", params={"kind": kind, "result": result})
     return test
 
 
@@ -265,9 +300,8 @@ def return_to_customer(ticket, *, by, now, method, tracking=""):
     receipt.return_tracking, receipt.returned_by = tracking.strip(), by
     receipt.save()
     ticket_services.log_event(ticket, kind=EventKind.UPDATE, by=by, now=now,
-                              message=_("Unit returned to the customer (%(method)s).") % {
-                                  "method": receipt.get_return_method_display()},
-                              data={"returned": method, "tracking": receipt.return_tracking})
+                              data={"returned": method, "tracking": receipt.return_tracking},
+                              text="unit_returned", params={"method": method})
     return receipt
 
 
@@ -296,6 +330,5 @@ def enter_field_job(*, by, now, engineer, customer, unit, category, service_type
     if completion:
         ticket = ticket_services.complete(ticket, by=by, now=now, **completion)
     ticket_services.log_event(ticket, kind=EventKind.NOTE, by=by, now=now,
-                              message=_("Field job entered afterwards with its real times."),
-                              data={"field_job": True}, on_behalf_of=engineer if by.pk != engineer.pk else None)
+                              data={"field_job": True}, text="field_job_entered", on_behalf_of=engineer if by.pk != engineer.pk else None)
     return ticket

@@ -14,6 +14,7 @@ _NAV = [
     (_("Customers"), "tickets:customer_list", "tickets.view_customer"),
     (_("Escalations"), "tickets:escalations", lambda user: (  # supervisors act on them, managers read them
         user.has_perm("tickets.acknowledge_escalation") or roles.has_role(user, roles.MANAGER))),
+    (_("Engineers"), "dispatch:engineers", "dispatch.change_engineerprofile"),
     (_("Inbox"), "staff:inbox", None),
 ]
 

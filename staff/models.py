@@ -44,7 +44,11 @@ class Notification(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INFO)
-    title = models.CharField(_("title"), max_length=200)
+    # New rows store a text kind + parameters (staff.texts) and are rendered in the
+    # reader's language; title/body hold only older sentences or a person's own words.
+    text = models.CharField(_("text kind"), max_length=40, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
     body = models.TextField(_("message"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"))
@@ -61,4 +65,16 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.rendered_title
+
+    @property
+    def rendered_title(self):
+        from .texts import render
+
+        return render(self.text, self.params, fallback=self.title)
+
+    @property
+    def rendered_body(self):
+        from .texts import render
+
+        return render(f"{self.text}.body", self.params, fallback=self.body) if self.text else self.body

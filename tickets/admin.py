@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from .models import (
-    Customer, CustomerPhone, FaultCode, ProductLine, ProductModel, ProductUnit, ServiceReport, Ticket, TicketEvent,
+    BusinessCalendar, CalendarDay, Customer, CustomerPhone, Escalation, FaultCode, ProductLine, ProductModel,
+    ProductUnit, ServiceReport, SlaPolicy, Ticket, TicketEvent, WorkingHours,
 )
 
 
@@ -81,3 +82,59 @@ class TicketAdmin(admin.ModelAdmin):
 class ServiceReportAdmin(admin.ModelAdmin):
     list_display = ("ticket", "created_by", "created_at")
     readonly_fields = ("ticket", "created_by", "created_at")
+
+
+# --- SLA: policies per priority, the business calendar (README: edited here) ---------------------
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    fields = ("weekday", "start", "end")
+    extra = 0
+
+
+class CalendarDayInline(admin.TabularInline):
+    """Holidays and make-up working days (调休, with their hours)."""
+
+    model = CalendarDay
+    fields = ("date", "kind", "name", "start", "end")
+    extra = 0
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    list_display = ("name", "time_zone")
+    inlines = [WorkingHoursInline, CalendarDayInline]
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    """One policy per priority (created by a data migration): edited, never added or removed."""
+
+    list_display = ("priority", "calendar", "response_minutes", "completion_minutes", "special_completion_minutes",
+                    "arrival_minutes", "part_return_minutes", "callback_minutes", "warning_percent", "level2_factor")
+    list_select_related = ("calendar",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    """Read-only: escalations are raised by the sweep and acknowledged on the escalations page."""
+
+    list_display = ("ticket", "level", "due_at", "raised_at", "acknowledged_by", "acknowledged_at")
+    list_filter = ("level",)
+    list_select_related = ("ticket", "clock", "acknowledged_by")
+    raw_id_fields = ("ticket", "clock", "acknowledged_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -13,6 +13,7 @@ chains the next run, so no run outlives the beat interval.
 What a level does depends on the clock's kind (who hears of it, what it is called);
 other apps register new kinds with `register_clock_kind` (e.g. RMA milestones).
 """
+import json
 import logging
 import time
 from dataclasses import dataclass
@@ -30,8 +31,9 @@ from staff.models import Notification
 from .choices import EventKind
 from .clocks import next_threshold
 from .exceptions import InvalidInput, PermissionDenied, TransitionNotAllowed
-from .models import ClockKind, Escalation, EscalationLevel, LEVEL_ORDER, SlaClock, Ticket, TicketEvent
+from .models import Escalation, EscalationLevel, LEVEL_ORDER, SlaClock, Ticket, TicketEvent
 from .services import log_event
+from .texts import escalation_texts
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 500
@@ -57,33 +59,20 @@ def role_members(role, members=None):
     return members[role]
 
 
-def _escalation_title(clock, level):
-    return _("%(level)s: %(clock)s clock of %(number)s") % {
-        "level": _label(EscalationLevel, level), "clock": _label(ClockKind, clock.kind), "number": clock.ticket.number}
-
-
-def _label(choices, value):
-    try:
-        return str(choices(value).label)
-    except ValueError:  # a kind registered by another app
-        return value
-
-
-def _escalation_event(clock, level, threshold, escalation_id, *, now, title=None):
-    return TicketEvent(
-        ticket_id=clock.ticket_id, at=now, actor=None, message=title or _escalation_title(clock, level),
-        kind=EventKind.SLA_WARNING if level == EscalationLevel.WARNING else EventKind.ESCALATION,
-        data={"clock": clock.kind, "level": level, "due_at": threshold.isoformat(), "escalation": escalation_id})
+def _escalation_texts(clock, level, threshold, escalation_id):
+    """The stored texts (kind + params, staff.texts) of one raised level: the timeline
+    event's fields and the notification's, rendered in each reader's language."""
+    return escalation_texts(ticket=clock.ticket, clock_kind=clock.kind, level=level, due_at=threshold,
+                            escalation_id=escalation_id)
 
 
 @dataclass(frozen=True)
 class ClockRules:
-    """recipients(clock, level, members) → users; title(clock, level) → text;
-    event(clock, level, threshold, escalation_id, now=, title=) → an unsaved TicketEvent."""
+    """recipients(clock, level, members) → users; texts(clock, level, threshold,
+    escalation_id) → (event fields, notification fields) as tickets.texts.escalation_texts."""
 
     recipients: Callable
-    title: Callable = _escalation_title
-    event: Callable = _escalation_event
+    texts: Callable = _escalation_texts
 
 
 DEFAULT_RULES = ClockRules(recipients=lambda clock, level, members: recipients_for(clock.ticket, level,
@@ -92,7 +81,7 @@ _RULES = {}
 
 
 def register_clock_kind(kind, **rules):
-    """Give clocks of `kind` their own recipients / title / event (defaults otherwise)."""
+    """Give clocks of `kind` their own recipients / texts (defaults otherwise)."""
     _RULES[kind] = ClockRules(**{"recipients": DEFAULT_RULES.recipients, **rules})
 
 
@@ -149,11 +138,11 @@ def _sweep_batch(*, now, size, members):
         if len(raised) < len(due):
             log.info("%d escalation(s) already existed; not raised again", len(due) - len(raised))
         _flag_tickets(raised)
-        titles = {(clock.pk, level): rules_for(clock.kind).title(clock, level) for clock, level, *_ in raised}
-        TicketEvent.objects.bulk_create(
-            rules_for(clock.kind).event(clock, level, threshold, pk, now=now, title=titles[clock.pk, level])
-            for clock, level, threshold, pk in raised)
-        emails = _notify(raised, titles, now=now, members=members)
+        texts = {(clock.pk, level): rules_for(clock.kind).texts(clock, level, threshold, pk)
+                 for clock, level, threshold, pk in raised}
+        TicketEvent.objects.bulk_create(TicketEvent(ticket_id=clock.ticket_id, actor=None, at=now,
+                                                    **texts[clock.pk, level][0]) for clock, level, *_ in raised)
+        emails = _notify(raised, texts, now=now, members=members)
         _save_clocks(clocks)
         if emails:
             transaction.on_commit(partial(_queue_emails, emails))
@@ -201,32 +190,30 @@ def _flag_tickets(raised):
         Ticket.objects.filter(pk__in=breached, sla_breached=False).update(sla_breached=True)
 
 
-def _notify(raised, titles, *, now, members):
+def _notify(raised, texts, *, now, members):
     """One inbox row per recipient and escalation, in one INSERT; returns the ids of the
     rows whose recipient has an e-mail address (their e-mails are queued after commit)."""
     link = reverse("tickets:ticket_detail", args=["NUMBER"])  # one reverse() per batch, not per row
-    body = _("Customer: %(customer)s")
-    kinds = {EscalationLevel.WARNING: Notification.Kind.WARNING}
-    rows = []  # (recipient, kind, title, body, link)
+    rows = []  # (recipient, kind, text, params as JSON, link)
     for clock, level, _threshold, _pk in raised:
-        ticket = clock.ticket
-        row = (kinds.get(level, Notification.Kind.ESCALATION), titles[clock.pk, level],
-               body % {"customer": ticket.customer.name}, link.replace("NUMBER", ticket.number))
+        note = texts[clock.pk, level][1]
+        row = (str(note["kind"]), note["text"], json.dumps(note["params"]), link.replace("NUMBER", clock.ticket.number))
         rows.extend((user, *row) for user in rules_for(clock.kind).recipients(clock, level, members) if user)
     if not rows:
         return []
     with_email = {user.pk for user, *_ in rows if user.email}
     if connection.vendor != "postgresql":
         created = Notification.objects.bulk_create(
-            Notification(recipient=user, kind=kind, title=title, body=text, link=url, created_at=now)
-            for user, kind, title, text, url in rows)
+            Notification(recipient=user, kind=kind, text=text, params=json.loads(params), link=url, created_at=now)
+            for user, kind, text, params, url in rows)
         return [n.pk for n in created if n.recipient_id in with_email]
-    columns = list(zip(*((user.pk, str(kind), title, text, url) for user, kind, title, text, url in rows)))
+    columns = [list(column) for column in zip(*((user.pk, *rest) for user, *rest in rows))]
     with connection.cursor() as cursor:  # unnest: no model instance per row (10 dispatchers × 1,000 warnings)
         cursor.execute(
-            f"INSERT INTO {Notification._meta.db_table} (recipient_id, kind, title, body, link, created_at) "
-            "SELECT r, k, t, b, l, %s FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[])"
-            " AS u (r, k, t, b, l) RETURNING id, recipient_id", [now, *map(list, columns)])
+            f"INSERT INTO {Notification._meta.db_table} (recipient_id, kind, text, params, title, body, link,"
+            " created_at) SELECT r, k, t, p, '', '', l, %s"
+            " FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::jsonb[], %s::text[]) AS u (r, k, t, p, l)"
+            " RETURNING id, recipient_id", [now, *columns])
         return [pk for pk, recipient_id in cursor.fetchall() if recipient_id in with_email]
 
 
@@ -266,8 +253,8 @@ def acknowledge(escalation, *, by, now, note=""):
     escalation.acknowledged_by, escalation.acknowledged_at, escalation.note = by, now, note.strip()
     escalation.save(update_fields=["acknowledged_by", "acknowledged_at", "note"])
     log_event(escalation.ticket, kind=EventKind.ESCALATION, by=by, now=now,
-              message=_("Escalation acknowledged: %(level)s") % {"level": escalation.get_level_display()},
-              data={"escalation": escalation.pk, "acknowledged": True})
+              data={"escalation": escalation.pk, "acknowledged": True},
+              text="escalation_acknowledged", params={"level": escalation.level})
     return escalation
 
 
@@ -286,8 +273,7 @@ def acknowledge_ticket(ticket, *, by, now, note=""):
     Escalation.objects.filter(pk__in=[e.pk for e in rows]).update(
         acknowledged_by=by, acknowledged_at=now, note=note.strip())
     rows.sort(key=lambda e: -LEVEL_ORDER.index(e.level))
-    log_event(ticket, kind=EventKind.ESCALATION, by=by, now=now,
-              message=_("Escalations acknowledged: %(levels)s") % {
-                  "levels": ", ".join(str(e.get_level_display()) for e in rows)},
-              data={"escalations": [e.pk for e in rows], "acknowledged": True, "note": note.strip()})
+    log_event(ticket, kind=EventKind.ESCALATION, by=by, now=now, message=note.strip(),
+              data={"escalations": [e.pk for e in rows], "acknowledged": True},
+              text="escalations_acknowledged", params={"levels": [e.level for e in rows]})
     return rows

@@ -41,3 +41,25 @@ class InvalidFields(InvalidInput):
 class PermissionDenied(DomainError):
     code = "permission_denied"
     http_status = 403
+
+
+class DuplicateRecord(Conflict):
+    """Refused because the record already exists; `extra` points at it (id, link) so a
+    page can link to it and the API returns it next to the message."""
+
+    def __init__(self, message, *, field=None, extra=None):
+        super().__init__(message)
+        self.errors = {field: message} if field else None
+        self.extra = extra or {}
+
+
+class PhoneOnFile(DuplicateRecord):
+    """A new customer with a phone another customer already has (as the import refuses)."""
+
+    code = "phone_on_file"
+
+
+class OpenTicketExists(DuplicateRecord):
+    """The unit already has an open ticket; creating another needs a reason."""
+
+    code = "open_ticket_exists"

@@ -51,6 +51,9 @@ class IntakeForm(forms.Form):
     fault_code = forms.ModelChoiceField(FaultCode.objects.all(), required=False, label=_("Fault code"))
     fault_description = forms.CharField(label=_("Fault description"), required=False, widget=_textarea(4))
     answer = forms.CharField(label=_("Answer given to the customer"), required=False, widget=_textarea(3))
+    duplicate_reason = forms.CharField(
+        label=_("Reason for another ticket for this unit"), required=False, max_length=2000, widget=_textarea(2),
+        help_text=_("Only when the unit already has an open ticket and this call needs a ticket of its own."))
 
     def __init__(self, *args, customer=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -504,7 +504,10 @@ class _TicketImport:
                 by=self.by, now=data["created_at"], customer=plan.customer, unit=plan.unit,
                 channel=data["channel"], category=data["category"], service_type=data["service_type"],
                 priority=data["priority"] or choices.Priority.NORMAL,
-                fault_description=data["fault_description"], fault_code=plan.fault_code)
+                fault_description=data["fault_description"], fault_code=plan.fault_code,
+                # the legacy system may hold several open tickets for one unit: keep them all
+                duplicate_reason=_("Imported from legacy records (reference %(ref)s).") % {
+                    "ref": data["legacy_ref"] or "—"})
             ticket.legacy_ref = data["legacy_ref"]
             ticket.save(update_fields=["legacy_ref"])
             TicketEvent.objects.create(**self._imported_note(ticket, line))

@@ -7,12 +7,13 @@ from . import choices, search
 
 
 def engineers(request=None):
-    """Active users who may work tickets: the people a dispatcher assigns to.
+    """Active users who may work tickets: the people a dispatcher assigns to. Never the
+    superuser (an administrator's account is not an engineer, whatever its powers).
     (Takes an optional request so django-filter can call it as a queryset.)"""
     return get_user_model().objects.filter(
-        Q(groups__permissions__codename="work_ticket") | Q(user_permissions__codename="work_ticket")
-        | Q(is_superuser=True), is_active=True,
-    ).distinct().order_by("first_name", "username")
+        Q(groups__permissions__codename="work_ticket") | Q(user_permissions__codename="work_ticket"),
+        is_active=True, is_superuser=False,
+    ).distinct().order_by("first_name", "last_name", "username")
 
 
 def visible_tickets(user):

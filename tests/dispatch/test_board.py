@@ -313,3 +313,17 @@ def test_statuses_posted_together_without_javascript(client, dispatcher, enginee
         f"status-{engineer.pk}": "off_duty", f"status-{other_engineer.pk}": "available", "status-x": "on_job"})
     statuses = dict(EngineerProfile.objects.values_list("user__username", "status"))
     assert statuses == {"engineer": "off_duty", "engineer2": "available"}
+
+
+def test_the_override_is_on_the_timeline_in_the_readers_language(api_client, dispatcher, mismatched, engineer):
+    from django.utils import translation
+
+    from tickets.templatetags.ticket_ui import event_text
+
+    api_client(dispatcher).post(f"/api/tickets/{mismatched.number}/assign/",
+                                {"assignee": engineer.pk, "override_reason": "Only one nearby"}, format="json")
+    event = mismatched.events.get(data__text="assignment_override")
+    assert event_text(event) == f"Assignment override ({engineer.get_full_name()} is off duty)"
+    assert event.message == "Only one nearby"
+    with translation.override("zh-hans"):
+        assert "已下班" in event_text(event)

@@ -8,11 +8,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from tests.conftest import requires_postgres
 from tickets import escalation_selectors, escalations
 from tickets.escalation_selectors import grouped_page
 from tickets.models import Escalation
+from tickets.templatetags.ticket_ui import event_text
 
 SH = ZoneInfo("Asia/Shanghai")
 MONDAY_9 = datetime(2026, 11, 23, 9, tzinfo=SH)
@@ -63,7 +65,10 @@ def test_acknowledge_all_of_a_ticket_at_once_on_the_page(client, supervisor, two
     assert set(Escalation.objects.filter(ticket=first).values_list("note", flat=True)) == {"Sent a second engineer"}
     assert Escalation.objects.filter(ticket=second, acknowledged_at__isnull=True).count() == 2
     event = first.events.get(data__acknowledged=True)
-    assert event.message == "Escalations acknowledged: Level 2, Level 1, Warning"
+    assert event_text(event) == "Escalations acknowledged: Level 2, Level 1, Warning"
+    assert event.message == "Sent a second engineer"
+    with translation.override("zh-hans"):
+        assert event_text(event).startswith("升级已确认")
     html = client.get(reverse("tickets:escalations")).content.decode()
     assert f">{first.number}</a>" not in html and f">{second.number}</a>" in html
     again = client.post(reverse("tickets:acknowledge_ticket_escalations", args=[first.number]), follow=True)

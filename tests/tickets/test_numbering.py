@@ -23,7 +23,8 @@ def utc(*args):
 
 def create(agent, unit, now):
     return services.create_ticket(by=agent, now=now, customer=unit.customer, unit=unit, channel=Channel.PHONE,
-                                  category=Category.REPAIR, service_type=ServiceType.ONSITE)
+                                  category=Category.REPAIR, service_type=ServiceType.ONSITE,
+                                  duplicate_reason="test: numbering, one unit")
 
 
 def test_number_format(agent, unit):

@@ -224,7 +224,7 @@ def test_warning_goes_to_the_assignee_once_assigned(monday_ticket, dispatcher, e
     services.assign_ticket(monday_ticket, engineer, by=dispatcher, now=sh(23, 9))
     escalations.sweep(now=sh(23, 13, 30))  # 75 % of 6 h = 4 h 30 min (arrival warned too)
     warnings = Notification.objects.filter(recipient=engineer, kind="warning")
-    assert sorted(n.title.split(": ")[1].split(" clock")[0] for n in warnings) == ["Completion", "Onsite arrival"]
+    assert sorted(n.rendered_title.split(": ")[1].split(" clock")[0] for n in warnings) == ["Completion", "Onsite arrival"]
     assert not Notification.objects.filter(recipient=dispatcher, kind="warning").exists()
 
 

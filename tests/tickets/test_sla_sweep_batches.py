@@ -116,14 +116,19 @@ def test_a_batch_that_dies_midway_leaves_nothing_behind(make_ticket, supervisor)
     assert Escalation.objects.count() == 2 and Notification.objects.filter(recipient=supervisor).count() == 1
 
 
-def test_a_new_clock_kind_brings_its_own_recipients_and_title(make_ticket, supervisor, agent, monkeypatch):
+def test_a_new_clock_kind_brings_its_own_recipients_and_texts(make_ticket, supervisor, agent, monkeypatch):
+    def texts(clock, level, threshold, escalation_id):
+        params = {"number": clock.ticket.number, "level": level}
+        return ({"kind": "escalation", "data": {"text": "rma_due", "params": params, "escalation": escalation_id}},
+                {"kind": "escalation", "text": "rma_due", "params": params})
+
     monkeypatch.setattr(escalations, "_RULES", {})
-    escalations.register_clock_kind("response", recipients=lambda clock, level, members: [agent],
-                                    title=lambda clock, level: f"RMA {clock.ticket.number} {level}")
+    escalations.register_clock_kind("response", recipients=lambda clock, level, members: [agent], texts=texts)
     ticket, = _tickets(make_ticket, 1)
     assert escalations.sweep(now=AFTER_BREACH) == 2
-    titles = sorted(Notification.objects.filter(recipient=agent).values_list("title", flat=True))
-    assert titles == [f"RMA {ticket.number} level_1", f"RMA {ticket.number} warning"]
+    stored = sorted(Notification.objects.filter(recipient=agent).values_list("text", "params__level"))
+    assert stored == [("rma_due", "level_1"), ("rma_due", "warning")]
+    assert ticket.events.filter(data__text="rma_due").count() == 2
     assert not Notification.objects.filter(recipient=supervisor).exists()
 
 

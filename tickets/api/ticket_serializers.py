@@ -115,11 +115,18 @@ class TicketDetailSerializer(TicketSerializer):
 class TicketEventSerializer(serializers.ModelSerializer):
     actor = UserRefSerializer(read_only=True, allow_null=True)
     on_behalf_of = UserRefSerializer(read_only=True, allow_null=True)
+    text = serializers.SerializerMethodField(help_text="The event in the request's language (Accept-Language).")
 
     class Meta:
         model = TicketEvent
-        fields = ["id", "at", "kind", "actor", "on_behalf_of", "from_status", "to_status", "message", "data"]
+        fields = ["id", "at", "kind", "actor", "on_behalf_of", "from_status", "to_status", "text", "message", "data"]
         read_only_fields = fields
+
+
+    def get_text(self, event) -> str:
+        from tickets.templatetags.ticket_ui import event_text
+
+        return event_text(event)
 
 
 class TicketCreateSerializer(serializers.ModelSerializer):
@@ -130,11 +137,15 @@ class TicketCreateSerializer(serializers.ModelSerializer):
     fault_code = serializers.PrimaryKeyRelatedField(queryset=FaultCode.objects.all(), required=False,
                                                     allow_null=True)
     fault_description = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True)
+    duplicate_reason = serializers.CharField(
+        max_length=TEXT_LIMIT, required=False, allow_blank=True, write_only=True,
+        help_text="Needed when the unit already has an open ticket (otherwise 409 `open_ticket_exists` "
+                  "with `open_ticket`); recorded on the new ticket's timeline.")
 
     class Meta:
         model = Ticket
         fields = ["customer", "unit", "channel", "category", "service_type", "priority",
-                  "fault_description", "fault_code"]
+                  "fault_description", "fault_code", "duplicate_reason"]
 
     def validate(self, attrs):
         unit, customer = attrs.get("unit"), attrs["customer"]
@@ -160,7 +171,7 @@ class EngineerField(serializers.PrimaryKeyRelatedField):
 
     def to_internal_value(self, data):
         user = super().to_internal_value(data)
-        if not user.has_perm("tickets.work_ticket"):
+        if user.is_superuser or not user.has_perm("tickets.work_ticket"):
             raise serializers.ValidationError(_("This user is not an engineer."))
         return user
 

@@ -7,7 +7,7 @@ Pages and the API call these same functions, so each rule lives here once.
 from ..exceptions import (  # noqa: F401  (callers catch these as services.X)
     Conflict, DomainError, InvalidFields, InvalidInput, PermissionDenied, TransitionNotAllowed,
 )
-from .base import log_event, require_perm
+from .base import event_fields, log_event, require_perm
 from .closing import (
     add_note, auto_close_unreachable, cancel, change_priority, close, paid_repair_committed, receive_defective_part,
     reopen,
@@ -22,7 +22,7 @@ from .work import (
 
 __all__ = [
     "add_note", "arrive", "assign_ticket", "auto_close_unreachable", "cancel", "change_priority", "close", "complete",
-    "create_customer", "create_ticket", "create_unit", "hold", "log_event", "next_ticket_number",
+    "create_customer", "create_ticket", "create_unit", "event_fields", "hold", "log_event", "next_ticket_number",
     "paid_repair_committed", "reassign_ticket", "receive_defective_part", "reopen", "ReportIncomplete",
     "require_perm", "resolve_at_intake", "resume", "send_to_vendor", "start_work", "unit_back_from_vendor",
     "update_customer", "update_unit",

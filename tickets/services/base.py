@@ -16,11 +16,24 @@ def require_perm(user, perm):
         raise PermissionDenied(_("You are not allowed to do this."))
 
 
-def log_event(ticket, *, kind, by, now, message="", data=None, from_status="", to_status="", on_behalf_of=None):
-    return TicketEvent.objects.create(
-        ticket=ticket, kind=kind, actor=by, at=now, message=message, data=data or {},
-        from_status=from_status, to_status=to_status, on_behalf_of=on_behalf_of,
-    )
+def log_event(ticket, *, kind, by, now, message="", data=None, from_status="", to_status="", on_behalf_of=None,
+              text="", params=None):
+    """Append a timeline event. `text` + `params` (a kind registered in staff.texts, see
+    tickets/texts.py) describe it and are rendered in the reader's language; `message`
+    is only for a person's own words (a note, a reason)."""
+    return TicketEvent.objects.create(**event_fields(
+        ticket, kind=kind, by=by, now=now, message=message, data=data, from_status=from_status,
+        to_status=to_status, on_behalf_of=on_behalf_of, text=text, params=params))
+
+
+def event_fields(ticket, *, kind, by, now, message="", data=None, from_status="", to_status="", on_behalf_of=None,
+                 text="", params=None):
+    """The field values of a TicketEvent (for bulk_create callers such as the sweep)."""
+    data = dict(data or {})
+    if text:
+        data.update(text=text, params=params or {})
+    return {"ticket": ticket, "kind": kind, "actor": by, "at": now, "message": message, "data": data,
+            "from_status": from_status, "to_status": to_status, "on_behalf_of": on_behalf_of}
 
 
 def _lock(ticket):
@@ -37,7 +50,7 @@ def _check_transition(ticket, action):
     return target
 
 
-def _move(ticket, action, *, by, now, target=None, message="", data=None, on_behalf_of=None):
+def _move(ticket, action, *, by, now, target=None, message="", data=None, on_behalf_of=None, params=None):
     """Check and apply one transition on a locked ticket; write its event."""
     allowed_target = _check_transition(ticket, action)
     target = target or allowed_target
@@ -48,7 +61,7 @@ def _move(ticket, action, *, by, now, target=None, message="", data=None, on_beh
     log_event(
         ticket, kind=EventKind.STATUS_CHANGE, by=by, now=now, message=message,
         data={"action": action, **(data or {})}, from_status=previous, to_status=target,
-        on_behalf_of=on_behalf_of,
+        on_behalf_of=on_behalf_of, text="status_change", params={"action": action, **(params or {})},
     )
     after_transition.send(sender=Ticket, ticket=ticket, action=action, by=by, now=now, previous_status=previous)
     return ticket

@@ -102,8 +102,7 @@ def auto_close_unreachable(*, now, batch=500):
             ticket.closed_at = now
             clocks.stop_clock(ticket, ClockKind.CALLBACK, now=now)
             _move(ticket, "close", by=system, now=now, data={"reason": ticket.close_reason, "automatic": True},
-                  message=_("Closed automatically: no callback within %(days)s days.") % {
-                      "days": settings.AUTO_CLOSE_DAYS})
+                  params={"reason": ticket.close_reason, "automatic": True, "days": settings.AUTO_CLOSE_DAYS})
             closed += 1
     return closed
 
@@ -124,7 +123,8 @@ def change_priority(ticket, priority, *, by, now, reason=""):
     clocks.recompute(ticket, now=now)
     ticket.save()
     log_event(ticket, kind=EventKind.UPDATE, by=by, now=now, message=reason.strip(),
-              data={"priority": priority, "previous_priority": previous})
+              data={"priority": priority, "previous_priority": previous},
+              text="priority_changed", params={"from": previous, "to": priority})
     return ticket
 
 
@@ -137,6 +137,6 @@ def receive_defective_part(ticket, *, by, now, note=""):
     if clock is None:
         raise TransitionNotAllowed(_("No defective part is due back for %(number)s.") % {"number": ticket.number})
     ticket.save()
-    log_event(ticket, kind=EventKind.PART_USED, by=by, now=now, message=note.strip() or _("Defective part received."),
-              data={"part_return": clock.outcome})
+    log_event(ticket, kind=EventKind.PART_USED, by=by, now=now, message=note.strip(),
+              data={"part_return": clock.outcome}, text="part_received")
     return ticket

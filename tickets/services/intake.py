@@ -7,16 +7,33 @@ from django.utils.translation import gettext as _
 
 from .. import choices, clocks
 from ..choices import EventKind, Status
-from ..exceptions import InvalidFields, InvalidInput, TransitionNotAllowed
+from ..exceptions import InvalidFields, InvalidInput, OpenTicketExists, PhoneOnFile, TransitionNotAllowed
 from ..models import ClockKind, Customer, CustomerPhone, ProductUnit, Ticket, TicketSequence
 from ..phones import normalize_phone
 from ..warranty import assess_unit
 from .base import _lock, _move, log_event, require_perm
 
 
+def _check_phones_free(phones, *, customer=None):
+    """Each phone belongs to one customer: a number already on file is refused with a
+    pointer to its customer (the rule of the legacy import)."""
+    numbers = [normalize_phone(raw) for raw in phones if raw and raw.strip()]
+    taken = CustomerPhone.objects.filter(number__in=[n for n in numbers if n]).select_related("customer")
+    if customer is not None:
+        taken = taken.exclude(customer=customer)
+    owner = taken.order_by("id").first()
+    if owner is not None:
+        raise PhoneOnFile(
+            _("The phone %(phone)s is already on file for %(name)s; pick that customer instead.") % {
+                "phone": owner.raw or owner.number, "name": owner.customer.name},
+            field="phones", extra={"customer": owner.customer_id, "customer_name": owner.customer.name,
+                                   "customer_url": owner.customer.get_absolute_url()})
+
+
 @transaction.atomic
 def create_customer(*, by, name, phones=(), **fields):
     require_perm(by, "tickets.add_customer")
+    _check_phones_free(phones)
     customer = Customer(name=name.strip(), **fields)
     customer.full_clean()
     customer.save()
@@ -49,6 +66,7 @@ def update_customer(customer, *, by, phones=None, **fields):
     customer.full_clean()
     customer.save()
     if phones is not None:
+        _check_phones_free(phones, customer=customer)
         _replace_phones(customer, phones)
     return customer
 
@@ -91,9 +109,11 @@ def reserve_ticket_numbers(year, count):
 
 @transaction.atomic
 def create_ticket(*, by, now, customer, channel, category, service_type, unit=None,
-                  priority=choices.Priority.NORMAL, fault_description="", fault_code=None):
-    """Log a call: the warranty status and DOA flag are read off the unit, not typed.
-    Engineers may log the jobs they took directly in the field (channel `field`)."""
+                  priority=choices.Priority.NORMAL, fault_description="", fault_code=None, duplicate_reason=""):
+    """Log a call: the warranty status and DOA flag are read off the unit, not typed
+    (an inquiry is never DOA: nothing failed). Engineers may log the jobs they took
+    directly in the field (channel `field`). A unit with an open ticket gets a second
+    one only with `duplicate_reason`, recorded on the new ticket's timeline."""
     if not (channel == choices.Channel.FIELD and by.has_perm("tickets.work_ticket")):
         require_perm(by, "tickets.add_ticket")
     _check_choices(channel=(channel, choices.Channel), category=(category, choices.Category),
@@ -103,6 +123,7 @@ def create_ticket(*, by, now, customer, channel, category, service_type, unit=No
     if unit is None and category not in (choices.Category.INQUIRY, choices.Category.COMPLAINT):
         raise InvalidInput(_("A %(category)s ticket needs a product unit.") % {
             "category": choices.Category(category).label})
+    open_ticket = _open_ticket_of(unit, reason=duplicate_reason)
     verdict = assess_unit(unit, today=timezone.localdate(now)) if unit else None
     ticket = Ticket.objects.create(
         number=next_ticket_number(now), customer=customer, unit=unit, channel=channel,
@@ -110,14 +131,39 @@ def create_ticket(*, by, now, customer, channel, category, service_type, unit=No
         fault_description=fault_description, fault_code=fault_code,
         fault_kind=fault_code.kind if fault_code else "",
         warranty_status=verdict.status if verdict else choices.WarrantyStatus.UNVERIFIED,
-        is_doa=verdict.is_doa if verdict else False,
+        is_doa=bool(verdict and verdict.is_doa and category != choices.Category.INQUIRY),
         created_by=by, created_at=now,
     )
     clocks.start_clock(ticket, ClockKind.RESPONSE, now=now)
     ticket.save(update_fields=["response_due_at"])
     log_event(ticket, kind=EventKind.CREATED, by=by, now=now, to_status=Status.NEW,
               data={"channel": channel, "category": category, "warranty_status": ticket.warranty_status})
+    if open_ticket is not None:
+        log_event(ticket, kind=EventKind.NOTE, by=by, now=now, message=duplicate_reason.strip(),
+                  data={"duplicate_of": open_ticket.number}, text="duplicate_override",
+                  params={"number": open_ticket.number})
     return ticket
+
+
+def _open_ticket_of(unit, *, reason):
+    """The unit's open ticket, if any; refused without a reason. The unit row is locked so
+    two agents taking calls about the same unit cannot both miss each other's ticket."""
+    if unit is None:
+        return None
+    ProductUnit.objects.select_for_update().filter(pk=unit.pk).first()
+    existing = (Ticket.objects.filter(unit=unit, status__in=choices.OPEN_STATUSES)
+                .order_by("-id").only("id", "number").first())
+    if existing is None:
+        return None
+    if not reason.strip():
+        raise OpenTicketExists(
+            _("%(number)s is still open for this unit. Open it, or give a reason to create another ticket.") % {
+                "number": existing.number},
+            field="duplicate_reason",
+            extra={"open_ticket": existing.number, "open_ticket_url": existing.get_absolute_url()})
+    if len(reason) > 2000:
+        raise InvalidInput(_("The reason is too long."))
+    return existing
 
 
 def _check_choices(**fields):

@@ -10,6 +10,7 @@ from ..choices import EventKind, Status
 from ..exceptions import Conflict, InvalidFields, InvalidInput, TransitionNotAllowed
 from ..models import ClockKind, ServiceReport, Ticket
 from ..signals import after_transition
+from ..texts import person_ref
 from ..uploads import validate_upload
 from .base import (
     _check_transition,
@@ -53,9 +54,8 @@ def assign_ticket(ticket, engineer, *, by, now, travel_minutes=None):
         _start_work_clocks(ticket, now=now)
     ticket.first_assigned_at = ticket.first_assigned_at or now
     _move(ticket, "assign", by=by, now=now, data={"assignee": engineer.pk})
-    log_event(ticket, kind=EventKind.ASSIGNMENT, by=by, now=now,
-              message=_("Assigned to %(name)s") % {"name": engineer.get_full_name() or engineer},
-              data={"assignee": engineer.pk})
+    log_event(ticket, kind=EventKind.ASSIGNMENT, by=by, now=now, data={"assignee": engineer.pk},
+              text="assigned", params={"to": person_ref(engineer)})
     return ticket
 
 
@@ -85,7 +85,8 @@ def reassign_ticket(ticket, engineer, *, by, now, reason, expected_assignee_id):
     ticket.assigned_at = now
     ticket.save()
     log_event(ticket, kind=EventKind.ASSIGNMENT, by=by, now=now, message=reason.strip(),
-              data={"assignee": engineer.pk, "previous_assignee": previous.pk, "reassigned": True})
+              data={"assignee": engineer.pk, "previous_assignee": previous.pk, "reassigned": True},
+              text="reassigned", params={"from": person_ref(previous), "to": person_ref(engineer)})
     after_transition.send(sender=Ticket, ticket=ticket, action="reassign", by=by, now=now,
                           previous_status=ticket.status, previous_assignee=previous)
     return ticket
@@ -127,7 +128,8 @@ def hold(ticket, *, by, now, reason, note=""):
         # A special circumstance gives the completion clock its 8 h target (SPEC §4).
         ticket.special_circumstance = reason
         clocks.recompute(ticket, now=now, kinds={ClockKind.COMPLETION})
-    return _move(ticket, "hold", by=by, now=now, on_behalf_of=on_behalf, message=note, data={"reason": reason})
+    return _move(ticket, "hold", by=by, now=now, on_behalf_of=on_behalf, message=note, data={"reason": reason},
+                 params={"reason": reason})
 
 
 @transaction.atomic
@@ -204,7 +206,7 @@ def complete(ticket, *, by, now, outcome, work_done, customer_confirmation="", p
         report.customer_signature.save(f"{ticket.number}.png", customer_signature)
     return _move(ticket, "complete", by=by, now=now, on_behalf_of=on_behalf,
                  data={"outcome": outcome, "parts_replaced": parts_replaced,
-                       "at": ticket.completed_at.isoformat()})
+                       "at": ticket.completed_at.isoformat()}, params={"outcome": outcome})
 
 
 class ReportIncomplete(InvalidFields):

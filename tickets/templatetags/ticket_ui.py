@@ -68,3 +68,27 @@ def nav_links(items, path):
     matches = [item for item in items if path.startswith(str(item["url"]))]
     best = max(matches, key=lambda item: len(str(item["url"])), default=None)
     return [dict(item, active=item is best) for item in items]
+
+
+@register.filter
+def event_text(event):
+    """The event's sentence in the reader's language (text kind + params, staff.texts);
+    empty for rows written before texts were stored as data (they show their message)."""
+    from staff.texts import render
+
+    data = event.data if isinstance(event.data, dict) else {}
+    return render(data.get("text"), data.get("params"))
+
+
+@register.filter
+def event_actor(user):
+    """Who did it; events written by the sweep or an automatic job say "system"."""
+    if user is None or user.get_username() == "system":
+        return _("system")
+    return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def status_moved(event):
+    """A real status change (start after arrival stays in progress: no arrow)."""
+    return bool(event.to_status) and event.from_status != event.to_status

@@ -181,7 +181,12 @@ def ticket_action(request, number, action):
         messages.error(request, str(error))
     else:
         messages.success(request, _("%(action)s: done.") % {"action": spec.label})
+        if action in _BACK_TO_MY_JOBS and ticket.assignee_id == request.user.pk:
+            return redirect("tickets:my_jobs")  # the engineer's job is parked or done: next job
     return _redirect_back(request, ticket)
+
+
+_BACK_TO_MY_JOBS = {"hold", "complete"}
 
 
 def _redirect_back(request, ticket):

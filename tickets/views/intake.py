@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import selectors, services, warranty
-from ..exceptions import DomainError
+from ..exceptions import DomainError, OpenTicketExists, PhoneOnFile
 from ..forms import IntakeForm, NewCustomerForm, NewUnitForm, WarrantyPreviewForm
 from ..models import Customer
 from .common import add_errors, parse_id, permission_page
@@ -21,6 +21,8 @@ class IntakeForms:
     ticket: IntakeForm
     customer: NewCustomerForm
     unit: NewUnitForm
+
+    refusal: Exception = None  # the service refusal that stopped the submit, if any
 
     def all(self):
         return (self.ticket, self.customer, self.unit)
@@ -39,10 +41,12 @@ def _chosen_customer(request):
 
 def _build_forms(request, customer):
     if request.method != "POST":
-        units = list(customer.units.all()[:2]) if customer else []
-        initial = {"customer": customer, "unit": units[0] if len(units) == 1 else None}
-        return IntakeForms(IntakeForm(initial=initial, customer=customer),
-                           NewCustomerForm(prefix="nc"), NewUnitForm(prefix="nu"))
+        # No unit is preselected on the server: an inquiry is tied to a unit only when the
+        # agent picks one (static/js/app.js preselects a sole unit for repairs).
+        phone = request.GET.get("phone", "").strip()[:40]
+        return IntakeForms(IntakeForm(initial={"customer": customer}, customer=customer),
+                           NewCustomerForm(prefix="nc", initial={"phones": phone} if phone else None),
+                           NewUnitForm(prefix="nu"))
     return IntakeForms(
         IntakeForm(request.POST, customer=customer),
         NewCustomerForm(request.POST, prefix="nc"),
@@ -60,8 +64,10 @@ def intake(request):
         if ticket is not None:
             messages.success(request, _("Ticket %(number)s created.") % {"number": ticket.number})
             return redirect(ticket)
+        if not forms.unit.has_input():  # not used: show it empty, not "required" errors
+            forms.unit = NewUnitForm(prefix="nu")
     context = {"forms": forms, "form": forms.ticket, "customer": customer,
-               "verdict": _initial_verdict(forms.ticket, now=now)}
+               "verdict": _initial_verdict(forms.ticket, now=now), **_refusal_links(forms.refusal)}
     if request.htmx and request.GET.get("panel"):
         return render(request, "tickets/partials/customer_panel_swap.html", context)
     return render(request, "tickets/intake.html", context, status=400 if request.method == "POST" else 200)
@@ -91,8 +97,18 @@ def _submit(request, forms, customer, *, now):
     try:
         with transaction.atomic():
             return _create_all(request.user, forms, customer, now=now)
-    except _StepFailed:
+    except _StepFailed as failed:
+        forms.refusal = failed.__cause__
         return None
+
+
+def _refusal_links(refusal):
+    """An open ticket for the unit, or the customer who already has the phone: linked."""
+    if isinstance(refusal, OpenTicketExists):
+        return {"open_ticket": refusal.extra}
+    if isinstance(refusal, PhoneOnFile):
+        return {"phone_owner": refusal.extra}
+    return {}
 
 
 def _step(form, call, *, field=None, **kwargs):
@@ -114,6 +130,7 @@ def _create_all(user, forms, customer, *, now):
         forms.ticket, services.create_ticket, by=user, now=now, customer=customer, unit=unit,
         channel=data["channel"], category=data["category"], service_type=data["service_type"],
         priority=data["priority"], fault_code=data.get("fault_code"), fault_description=data["fault_description"],
+        duplicate_reason=data.get("duplicate_reason", ""),
     )
     if forms.ticket.data.get("resolve"):
         _step(forms.ticket, services.resolve_at_intake, field="answer", ticket=ticket, by=user, now=now,

@@ -98,7 +98,7 @@ class Command(BaseCommand):
                   "onsite2": (["laptops", "printers"], True, False, choices.Area.SUBURBAN),
                   "depot": (["laptops", "printers", "routers"], False, True, choices.Area.URBAN)}
         for username, (lines, onsite, depot, area) in skills.items():
-            profile, _ = EngineerProfile.objects.get_or_create(
+            profile, _ = EngineerProfile.objects.update_or_create(  # the profile exists once the role is given
                 user=users[username], defaults={"does_onsite": onsite, "does_depot": depot, "area": area})
             profile.product_lines.set(ProductLine.objects.filter(code__in=lines))
 
@@ -143,7 +143,8 @@ class Command(BaseCommand):
         t = ticket(4, hours_ago=8)
         services.assign_ticket(t, users["onsite"], by=dispatcher, now=now - timedelta(hours=7))
         services.arrive(t, by=users["onsite"], now=now - timedelta(hours=6))
-        t = ticket(0, hours_ago=30, priority=choices.Priority.CRITICAL)
+        t = ticket(0, hours_ago=30, priority=choices.Priority.CRITICAL,
+                   duplicate_reason="Second fault on the same printer.")
         services.assign_ticket(t, users["onsite2"], by=dispatcher, now=now - timedelta(hours=29))
         services.arrive(t, by=users["onsite2"], now=now - timedelta(hours=28))
         services.complete(t, by=users["onsite2"], now=now - timedelta(hours=26), outcome=choices.Outcome.REPAIRED,
