@@ -102,14 +102,15 @@ def test_a_broker_outage_after_commit_loses_no_inbox_row(make_ticket, supervisor
 
 def test_a_batch_that_dies_midway_leaves_nothing_behind(make_ticket, supervisor):
     """The kill test: everything of a batch is one transaction. A crash after the
-    escalations were inserted (here: while writing the notifications) rolls back the
-    escalations, events and clocks together, and the next sweep raises each level once."""
+    escalations, events and notifications were inserted (here: while advancing the clocks)
+    rolls them back together, and the next sweep raises each level once."""
     ticket, = _tickets(make_ticket, 1)
-    with mock.patch.object(Notification.objects, "bulk_create", side_effect=RuntimeError("worker killed")):
+    with mock.patch.object(escalations, "_save_clocks", side_effect=RuntimeError("worker killed")):
         with pytest.raises(RuntimeError):
             escalations.sweep(now=AFTER_BREACH)
     assert not Escalation.objects.exists()
     assert not TicketEvent.objects.filter(kind__in=["sla_warning", "escalation"]).exists()
+    assert not Notification.objects.exists()
     assert SlaClock.objects.get(ticket=ticket, kind="response").raised == 0
     assert escalations.sweep(now=AFTER_BREACH) == 2
     assert escalations.sweep(now=AFTER_BREACH) == 0
