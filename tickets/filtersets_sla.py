@@ -13,9 +13,11 @@ def _day_start(day):
 
 
 class EscalationFilterSet(django_filters.FilterSet):
-    level = django_filters.MultipleChoiceFilter(choices=EscalationLevel.choices, label=_("Level"))
+    # distinct=False: no join here multiplies rows (clock is a foreign key), and DISTINCT
+    # would stop the page from walking its index in order.
+    level = django_filters.MultipleChoiceFilter(choices=EscalationLevel.choices, label=_("Level"), distinct=False)
     clock = django_filters.MultipleChoiceFilter(field_name="clock__kind", choices=ClockKind.choices,
-                                                label=_("Clock"))
+                                                label=_("Clock"), distinct=False)
     acknowledged = django_filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True,
                                                 label=_("Acknowledged"))
     ticket = django_filters.CharFilter(field_name="ticket__number", label=_("Ticket"))

@@ -145,3 +145,11 @@ def test_the_page_query_walks_the_index_in_its_order(two_overdue):
         plan = rows.explain()
         cursor.execute("RESET enable_seqscan; RESET enable_bitmapscan")
     assert "escalation_open_raised_idx" in plan and "Sort" not in plan
+
+
+def test_filters_add_no_distinct(two_overdue):
+    from tickets.filtersets_sla import EscalationFilterSet
+
+    query = str(EscalationFilterSet({"level": ["level_2"], "clock": ["response"]},
+                                    queryset=Escalation.objects.all()).qs.query)
+    assert "DISTINCT" not in query
