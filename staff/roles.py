@@ -77,6 +77,7 @@ ROLE_PERMISSIONS = {
         "tickets.change_workinghours", "tickets.delete_workinghours", "tickets.add_calendarday",
         "tickets.change_calendarday", "tickets.delete_calendarday",
         "auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group",
+        "dispatch.view_engineerprofile", "dispatch.change_engineerprofile",
     ],
 }
 

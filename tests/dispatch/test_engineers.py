@@ -134,3 +134,26 @@ def test_supervisor_menu_links_the_engineers_page(client, supervisor, agent):
     assert reverse("dispatch:engineers") in client.get(reverse("tickets:ticket_list")).content.decode()
     client.force_login(agent)
     assert reverse("dispatch:engineers") not in client.get(reverse("tickets:ticket_list")).content.decode()
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="center-admin", roles=[roles.ADMINISTRATOR], is_staff=True)
+
+
+@pytest.mark.parametrize("page", ["tickets_slapolicy", "tickets_businesscalendar", "dispatch_engineerprofile",
+                                  "tickets_faultcode"])
+def test_administrator_role_edits_them_in_the_admin_without_being_superuser(client, administrator, page):
+    client.force_login(administrator)
+    assert client.get(reverse(f"admin:{page}_changelist")).status_code == 200
+
+
+def test_administrator_sets_an_engineers_skills_in_the_admin(client, administrator, engineer):
+    line = ProductLineFactory()
+    profile = EngineerProfile.objects.get(user=engineer)
+    client.force_login(administrator)
+    response = client.post(reverse("admin:dispatch_engineerprofile_change", args=[profile.pk]), {
+        "user": engineer.pk, "product_lines": [line.pk], "does_onsite": "on", "area": "remote", "status": "available"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    profile.refresh_from_db()
+    assert profile.area == "remote" and list(profile.product_lines.all()) == [line]

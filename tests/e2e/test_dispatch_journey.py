@@ -70,7 +70,11 @@ def test_dispatcher_assigns_on_board_and_engineer_completes(live_server, browser
     form.locator("textarea[name=complete-work_done]").fill("Replaced pickup roller")
     form.locator("input[name=complete-customer_confirmation]").fill("Mr. Zhou")
     form.get_by_role("button", name="Complete").click()
-    expect(phone.locator(".ticket-head .badge.status-completed")).to_be_visible()
+    # Issue 7 item 13: after completing, the engineer is back on My jobs (the done job gone).
+    phone.wait_for_url("**/tickets/mine/")
+    expect(phone.locator("article.job", has_text=ticket.number)).to_have_count(0)
+    ticket.refresh_from_db()
+    assert ticket.status == "completed"
     phone.screenshot(path=str(screenshot("unused").parent / "engineer-completed.png"), full_page=True)
 
     # The ticket page shows the clocks as met.
