@@ -114,12 +114,31 @@ class Suggestion:
 _STATUS_SCORE = {EngineerStatus.AVAILABLE: 3, EngineerStatus.ON_JOB: 1}
 
 
-def suggest(ticket, profiles, *, limit=3):
+class Pool:
+    """The on-duty engineers grouped by service type and skill, built once per board so
+    each queued ticket looks only at those who could take it."""
+
+    def __init__(self, profiles):
+        self.on_duty = [p for p in profiles if p.status != EngineerStatus.OFF_DUTY]
+        self._groups = {}
+
+    def candidates(self, ticket):
+        kind = "depot" if ticket.service_type in DEPOT_TYPES else (
+            "onsite" if ticket.service_type == ServiceType.ONSITE else "any")
+        line_id = ticket.unit.model.product_line_id if ticket.unit_id else None
+        key = (kind, line_id)
+        if key not in self._groups:
+            self._groups[key] = [p for p in self.on_duty if services.can_do_service_type(p, ticket.service_type)
+                                 and (line_id is None or line_id in p.skill_ids)]
+        return self._groups[key]
+
+
+def suggest(ticket, profiles, *, limit=3, pool=None):
     """Rank the engineers who fit the ticket without an override (on duty, doing its
     service type, with its product line's skill): same area, then availability, then
     the lowest load. Only the suggestions shown are explained in words."""
     ranked = []
-    for profile in profiles:
+    for profile in (pool.candidates(ticket) if pool else profiles):
         skills = getattr(profile, "skill_ids", None)
         if skills is None:
             skills = profile.skill_ids = {line.pk for line in profile.product_lines.all()}
@@ -167,9 +186,10 @@ def board(*, area=None, product_line=None, service_type=None, limit=None):
     suggestions, how many are queued in all, and the engineer lanes."""
     limit = limit or QUEUE_LIMIT
     lanes = engineers(area=area, product_line=product_line)
+    pool = Pool(lanes)
     filters = {"area": area, "product_line": product_line, "service_type": service_type}
     return {
-        "queue": [(t, suggest(t, lanes)) for t in queue(limit=limit, **filters)],
+        "queue": [(t, suggest(t, lanes, pool=pool)) for t in queue(limit=limit, **filters)],
         "queue_total": queue_count(**filters),
         "lanes": lanes,
     }

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('staff', '0005_inbox_index'),
-        ('staff', '0005_notification_text_params'),
+        ('staff', '0006_sync_roles_admin_engineers'),
     ]
 
     operations = [
