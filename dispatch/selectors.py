@@ -80,6 +80,7 @@ def engineers(*, area=None, product_line=None, service_type=None):
         profile.load, profile.next_due_at = loads.get(profile.user_id, (0, None))
         profile.skills = skills.get(profile.pk, [])
         profile.skill_ids = {line.pk for line in profile.skills}
+        profile.skill_codes = [line.code for line in profile.skills]
     return profiles
 
 
