@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # pg_trgm search index (OpClass); harmless on SQLite
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -103,6 +104,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Fewer queries per request (issue 12): a role's permissions and names in one query, cached
+# (staff/backends.py); sessions read from the cache, written through to the database.
+AUTHENTICATION_BACKENDS = ["staff.backends.RoleBackend"]
+PERMISSION_CACHE_SECONDS = env.int("PERMISSION_CACHE_SECONDS", default=300)
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Failed logins per username and per client address before a cool-down.

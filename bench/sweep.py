@@ -1,11 +1,5 @@
-"""Time the SLA sweep at a given table size: an idle sweep (nothing due) and a sweep
-with `due` warnings to raise. The cost must follow what is due, not the table size."""
-import statistics
-import time
-
-from django.db import connection, reset_queries
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+"""The SLA sweep in the benchmark table: idle (nothing due) and with 1,000 / 10,000
+escalations to raise. `seed.make_due` prepares the work (untimed) before each run."""
 from django.utils import timezone
 
 from tickets.escalations import sweep
@@ -13,29 +7,12 @@ from tickets.escalations import sweep
 from . import seed
 
 
-def _timed(fn, repeat):
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return samples
+def _due(count, now):
+    return lambda: seed.make_due(count, now=now)
 
 
-def run(*, due, repeat):
+def register(measure):
     now = timezone.now()
-    reverse("home")  # import the URLconf once, as a running worker already has
-    idle = _timed(lambda: sweep(now=now), repeat)
-    busy, counts = [], []
-    for _ in range(repeat):
-        seed.make_due(due, now=now)
-        with CaptureQueriesContext(connection) as queries:
-            busy.extend(_timed(lambda: sweep(now=now), 1))
-        counts.append(len(queries))  # read before reset_queries(): the capture is a view of the log
-    reset_queries()
-    return {
-        "idle_ms_median": round(statistics.median(idle) * 1000, 2),
-        "busy_ms_median": round(statistics.median(busy) * 1000, 1),
-        "busy_queries": max(counts),
-        "due": due,
-    }
+    measure("sweep: idle", fn=lambda: sweep(now=now), setup=lambda: sweep(now=now), repeat=5)
+    measure("sweep: 1,000 due", fn=lambda: sweep(now=now), setup=_due(1000, now), repeat=2, budget=120)
+    measure("sweep: 10,000 due", fn=lambda: sweep(now=now), setup=_due(10000, now), repeat=1, budget=600)

@@ -7,4 +7,4 @@ class DispatchConfig(AppConfig):
     verbose_name = _("Dispatch")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the signal receivers)
+        from . import receivers, texts  # noqa: F401  (signal receivers; timeline text kinds)

@@ -17,21 +17,39 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product_line"].choices = [("", _("All product lines"))] + list(
-            ProductLine.objects.values_list("code", "name"))
+        self.fields["product_line"].choices = _product_line_choices  # read only when used
+
+
+def _product_line_choices():
+    return [("", _("All product lines"))] + list(ProductLine.objects.values_list("code", "name"))
+
+
+OVERRIDE_HELP = _("Only when the engineer is off duty, lacks the skill or does not do this service type.")
 
 
 class AssignForm(forms.Form):
-    ticket = forms.CharField(widget=forms.HiddenInput)
+    ticket = forms.CharField(widget=forms.HiddenInput, max_length=40)
     engineer = EngineerChoiceField(label=_("Engineer"), queryset=engineers())
     travel_minutes = forms.IntegerField(label=_("Travel (min)"), required=False, min_value=0, max_value=1440)
+    override_reason = forms.CharField(label=_("Override reason"), required=False, max_length=500,
+                                      help_text=OVERRIDE_HELP)
 
 
 class ReassignForm(forms.Form):
-    ticket = forms.CharField(widget=forms.HiddenInput)
+    ticket = forms.CharField(widget=forms.HiddenInput, max_length=40)
     engineer = EngineerChoiceField(label=_("New engineer"), queryset=engineers())
     expected_assignee = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), max_length=500)
+    override_reason = forms.CharField(label=_("Override reason"), required=False, max_length=500,
+                                      help_text=OVERRIDE_HELP)
+
+
+class PickerForm(forms.Form):
+    """Which form the engineer picker shows: assign a queued ticket or reassign a job."""
+
+    ticket = forms.CharField(max_length=40)
+    mode = forms.ChoiceField(choices=[("assign", "assign"), ("reassign", "reassign")], required=False)
+    engineer = forms.IntegerField(required=False, min_value=1)
 
 
 class StatusForm(forms.Form):

@@ -1,16 +1,23 @@
-"""Reads for the dispatch board: the unassigned queue, engineer lanes with their load,
-and ranked engineer suggestions. A constant number of queries whatever the sizes."""
+"""Reads for the dispatch board: the unassigned queue (the most urgent few and a count),
+engineer lanes with their load, ranked suggestions with their reasons in words, and the
+board's version for the poll. A constant number of queries whatever the sizes, each
+served by an index on open tickets only (the board never reads history)."""
+import hashlib
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db import connection
+from django.db.models import Count, Min, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tickets.choices import OPEN_STATUSES, ServiceType, Status
 from tickets.models import Ticket
 from tickets.selectors import visible_tickets
 
+from . import services
 from .models import EngineerProfile, EngineerStatus
 
-QUEUE_LIMIT = 100
+QUEUE_LIMIT = 30
 DEPOT_TYPES = (ServiceType.CARRY_IN, ServiceType.MAIL_IN)
 
 
@@ -23,8 +30,7 @@ def depot_tickets(user):
     return visible
 
 
-def queue(*, area=None, product_line=None, service_type=None, limit=QUEUE_LIMIT):
-    """New tickets, most urgent response deadline first (index ticket_status_response_due_idx)."""
+def _queued(*, area=None, product_line=None, service_type=None):
     tickets = Ticket.objects.filter(status=Status.NEW)
     if area:
         tickets = tickets.filter(customer__area=area)
@@ -32,19 +38,32 @@ def queue(*, area=None, product_line=None, service_type=None, limit=QUEUE_LIMIT)
         tickets = tickets.filter(unit__model__product_line__code=product_line)
     if service_type:
         tickets = tickets.filter(service_type=service_type)
-    return list(tickets.select_related("customer", "unit__model__product_line", "fault_code")
+    return tickets
+
+
+def queue(*, area=None, product_line=None, service_type=None, limit=QUEUE_LIMIT):
+    """New tickets, most urgent response deadline first (index ticket_status_response_due_idx)."""
+    return list(_queued(area=area, product_line=product_line, service_type=service_type)
+                .select_related("customer", "unit__model__product_line", "fault_code")
                 .order_by("response_due_at", "id")[:limit])
 
 
+def queue_count(**filters):
+    return _queued(**filters).count()
+
+
+def open_loads():
+    """{engineer id: (open jobs, earliest completion deadline)}: one grouped count over
+    open tickets (index ticket_status_idx), never over an engineer's history."""
+    rows = (Ticket.objects.filter(status__in=OPEN_STATUSES, assignee__isnull=False)
+            .values("assignee_id").annotate(load=Count("id"), next_due=Min("completion_due_at")).order_by())
+    return {row["assignee_id"]: (row["load"], row["next_due"]) for row in rows}
+
+
 def engineers(*, area=None, product_line=None, service_type=None):
-    """Engineer profiles of active engineers with open-job load and their open jobs."""
-    open_jobs = Ticket.objects.filter(status__in=OPEN_STATUSES).select_related("customer", "unit__model") \
-        .order_by("status", "completion_due_at", "id")
+    """Profiles of active engineers with `load` (open jobs) and `next_due_at` set."""
     profiles = (EngineerProfile.objects.filter(user__is_active=True, user__is_superuser=False)
-                .select_related("user").prefetch_related(
-                    "product_lines", Prefetch("user__assigned_tickets", queryset=open_jobs, to_attr="open_jobs"))
-                .annotate(load=Count("user__assigned_tickets",
-                                     filter=Q(user__assigned_tickets__status__in=OPEN_STATUSES), distinct=True))
+                .select_related("user")
                 .order_by("status", "user__first_name", "user__username"))
     if area:
         profiles = profiles.filter(area=area)
@@ -54,43 +73,90 @@ def engineers(*, area=None, product_line=None, service_type=None):
         profiles = profiles.filter(does_depot=True)
     elif service_type == ServiceType.ONSITE:
         profiles = profiles.filter(does_onsite=True)
-    return list(profiles.distinct())
+    profiles = list(profiles)
+    loads = open_loads()
+    skills = _skills([p.pk for p in profiles])
+    for profile in profiles:
+        profile.load, profile.next_due_at = loads.get(profile.user_id, (0, None))
+        profile.skills = skills.get(profile.pk, [])
+        profile.skill_ids = {line.pk for line in profile.skills}
+        profile.skill_codes = [line.code for line in profile.skills]
+    return profiles
+
+
+def _skills(profile_ids):
+    """{profile id: [product lines]} from one join over the skills table (300 engineers
+    would otherwise build 300 related managers on every render)."""
+    if not profile_ids:
+        return {}
+    through = EngineerProfile.product_lines.through
+    rows = through.objects.filter(engineerprofile_id__in=profile_ids).select_related("productline").order_by(
+        "productline__name")
+    found = {}
+    for row in rows:
+        found.setdefault(row.engineerprofile_id, []).append(row.productline)
+    return found
+
+
+def lane_jobs(engineer_id):
+    """One engineer's open jobs, most urgent first (index ticket_assignee_status_idx)."""
+    return list(Ticket.objects.filter(assignee_id=engineer_id, status__in=OPEN_STATUSES)
+                .select_related("customer", "unit__model").order_by("completion_due_at", "id"))
 
 
 @dataclass
 class Suggestion:
     profile: EngineerProfile
     score: float
-    reasons: list = field(default_factory=list)
+    reasons: list = field(default_factory=list)  # codes: skill, area, available
+    explanation: list = field(default_factory=list)  # the same and the load, in words
 
 
 _STATUS_SCORE = {EngineerStatus.AVAILABLE: 3, EngineerStatus.ON_JOB: 1}
 
 
-def suggest(ticket, profiles, *, limit=3):
-    """Rank engineers for a ticket: able to do the service type (required), not off
-    duty (required), then skill match, same area, availability and lowest load."""
+class Pool:
+    """The on-duty engineers grouped by service type and skill, built once per board so
+    each queued ticket looks only at those who could take it."""
+
+    def __init__(self, profiles):
+        self.on_duty = [p for p in profiles if p.status != EngineerStatus.OFF_DUTY]
+        self._groups = {}
+
+    def candidates(self, ticket):
+        kind = "depot" if ticket.service_type in DEPOT_TYPES else (
+            "onsite" if ticket.service_type == ServiceType.ONSITE else "any")
+        line_id = ticket.unit.model.product_line_id if ticket.unit_id else None
+        key = (kind, line_id)
+        if key not in self._groups:
+            self._groups[key] = [p for p in self.on_duty if services.can_do_service_type(p, ticket.service_type)
+                                 and (line_id is None or line_id in p.skill_ids)]
+        return self._groups[key]
+
+
+def suggest(ticket, profiles, *, limit=3, pool=None):
+    """Rank the engineers who fit the ticket without an override (on duty, doing its
+    service type, with its product line's skill): same area, then availability, then
+    the lowest load. Only the suggestions shown are explained in words."""
     ranked = []
-    for profile in profiles:
-        if profile.status == EngineerStatus.OFF_DUTY or not _can_do(profile, ticket.service_type):
+    for profile in (pool.candidates(ticket) if pool else profiles):
+        skills = getattr(profile, "skill_ids", None)
+        if skills is None:
+            skills = profile.skill_ids = {line.pk for line in profile.product_lines.all()}
+        if services.mismatches(ticket, profile, skill_ids=skills):
             continue
-        ranked.append(_score(profile, ticket))
+        ranked.append(_score(profile, ticket, skills))
     ranked.sort(key=lambda s: (-s.score, s.profile.load, s.profile.user_id))
-    return ranked[:limit]
+    shown = ranked[:limit]
+    for suggestion in shown:
+        _explain(suggestion, ticket)
+    return shown
 
 
-def _can_do(profile, service_type):
-    if service_type in DEPOT_TYPES:
-        return profile.does_depot
-    if service_type == ServiceType.ONSITE:
-        return profile.does_onsite
-    return True
-
-
-def _score(profile, ticket):
+def _score(profile, ticket, skills):
     suggestion = Suggestion(profile=profile, score=0.0)
     line_id = ticket.unit.model.product_line_id if ticket.unit_id else None
-    if line_id and any(line.pk == line_id for line in profile.product_lines.all()):
+    if line_id is not None and line_id in skills:
         suggestion.score += 4
         suggestion.reasons.append("skill")
     if profile.area == ticket.customer.area:
@@ -99,15 +165,52 @@ def _score(profile, ticket):
     suggestion.score += _STATUS_SCORE.get(profile.status, 0)
     if profile.status == EngineerStatus.AVAILABLE:
         suggestion.reasons.append("available")
-    suggestion.score -= 1.0 * profile.load  # skill is worth four open jobs
+    suggestion.score -= 1.0 * profile.load  # an open job weighs half the same area
     return suggestion
 
 
-def board(*, area=None, product_line=None, service_type=None):
-    """Everything the board shows, with suggestions per queued ticket."""
+def _explain(suggestion, ticket):
+    """Why it ranks there, in the reader's language."""
+    profile, words = suggestion.profile, suggestion.explanation
+    if "skill" in suggestion.reasons:
+        words.append(_("has the %(line)s skill") % {"line": ticket.unit.model.product_line.name})
+    if "area" in suggestion.reasons:
+        words.append(_("works in the customer's area (%(area)s)") % {"area": profile.get_area_display()})
+    else:
+        words.append(_("works in another area (%(area)s)") % {"area": profile.get_area_display()})
+    words.append(_("available now") if "available" in suggestion.reasons else _("on a job"))
+    words.append(ngettext("%(n)d open job", "%(n)d open jobs", profile.load) % {"n": profile.load})
+
+
+def board(*, area=None, product_line=None, service_type=None, limit=None):
+    """Everything the board shows: the `limit` most urgent queued tickets with their
+    suggestions, how many are queued in all, and the engineer lanes."""
+    limit = limit or QUEUE_LIMIT
     lanes = engineers(area=area, product_line=product_line)
-    queued = queue(area=area, product_line=product_line, service_type=service_type)
+    pool = Pool(lanes)
+    filters = {"area": area, "product_line": product_line, "service_type": service_type}
     return {
-        "queue": [(t, suggest(t, lanes)) for t in queued],
+        "queue": [(t, suggest(t, lanes, pool=pool)) for t in queue(limit=limit, **filters)],
+        "queue_total": queue_count(**filters),
         "lanes": lanes,
     }
+
+
+def board_version():
+    """A fingerprint of everything the board shows, from one statement of two small
+    aggregates (open tickets through ticket_status_idx, and the engineer profiles): the
+    poll answers 304 Not Modified while it stays the same."""
+    open_statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
+    statuses = ", ".join(f"COUNT(*) FILTER (WHERE status = '{s}')" for s in EngineerStatus.values)
+    sql = (f"SELECT (SELECT ROW(COUNT(*), MAX(updated_at), COUNT(*) FILTER (WHERE status = 'new'),"
+           f" COUNT(*) FILTER (WHERE sla_warned), COUNT(*) FILTER (WHERE sla_breached))::text"
+           f" FROM {Ticket._meta.db_table} WHERE status IN ({open_statuses})),"
+           f" (SELECT ROW(COUNT(*), MAX(status_changed_at), {statuses})::text FROM {EngineerProfile._meta.db_table})")
+    if connection.vendor != "postgresql":  # SQLite: no ROW()::text; the same aggregates as a tuple
+        sql = sql.replace("ROW(", "json_array(").replace(")::text", ")").replace(
+            "FILTER (WHERE sla_warned)", "FILTER (WHERE sla_warned = 1)").replace(
+            "FILTER (WHERE sla_breached)", "FILTER (WHERE sla_breached = 1)")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [str(s) for s in OPEN_STATUSES])
+        row = cursor.fetchone()
+    return hashlib.sha1(repr(row).encode()).hexdigest()[:16]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from tickets import choices, services as ticket_services
 from tickets.choices import EventKind, ServiceType, Status
-from tickets.exceptions import InvalidInput, PermissionDenied, TransitionNotAllowed
+from tickets.exceptions import Conflict, InvalidInput, PermissionDenied, TransitionNotAllowed
 from tickets.models import Ticket
 from tickets.warranty import assess_unit
 
@@ -17,7 +17,13 @@ DEPOT_TYPES = (ServiceType.CARRY_IN, ServiceType.MAIL_IN)
 
 
 def profile_for(user):
-    profile, _ = EngineerProfile.objects.get_or_create(user=user)
+    """The engineer's profile, created on first need; a depot engineer's does depot jobs."""
+    from staff import roles
+
+    depot = user.groups.filter(name=roles.DEPOT_ENGINEER).exists() and not user.groups.filter(
+        name=roles.ONSITE_ENGINEER).exists()
+    profile, _created = EngineerProfile.objects.get_or_create(
+        user=user, defaults={"does_depot": depot, "does_onsite": not depot})
     return profile
 
 
@@ -80,6 +86,120 @@ def refresh_status(engineer, *, now):
         return
     if profile.status != wanted:
         EngineerProfile.objects.filter(pk=profile.pk).update(status=wanted, status_changed_at=now)
+
+
+# --- assignment rules (issue 7 item 8) ----------------------------------------------------
+
+OFF_DUTY, NO_SKILL, OTHER_SERVICE_TYPE = "off_duty", "skill", "service_type"
+
+
+class OverrideRequired(Conflict):
+    """The engineer does not fit the job; assigning anyway needs an override reason."""
+
+    code = "override_required"
+
+    def __init__(self, message, mismatches):
+        super().__init__(message)
+        self.mismatches = mismatches
+
+
+def can_do_service_type(profile, service_type):
+    if service_type in DEPOT_TYPES:
+        return profile.does_depot
+    if service_type == ServiceType.ONSITE:
+        return profile.does_onsite
+    return True
+
+
+def mismatches(ticket, profile, *, skill_ids=None):
+    """Why `profile` does not fit `ticket`, as codes: off duty, missing the unit's
+    product-line skill, or not doing this service type. `skill_ids` (product line ids)
+    may be passed when the skills were read already."""
+    found = []
+    if profile.status == EngineerStatus.OFF_DUTY:
+        found.append(OFF_DUTY)
+    line_id = ticket.unit.model.product_line_id if ticket.unit_id else None
+    if line_id is not None:
+        if skill_ids is None:
+            skill_ids = {line.pk for line in profile.product_lines.all()}
+        if line_id not in skill_ids:
+            found.append(NO_SKILL)
+    if not can_do_service_type(profile, ticket.service_type):
+        found.append(OTHER_SERVICE_TYPE)
+    return found
+
+
+def describe_mismatches(ticket, profile, codes):
+    """The codes in words, in the reader's language."""
+    texts = {
+        OFF_DUTY: _("is off duty"),
+        NO_SKILL: _("lacks the %(line)s skill") % {
+            "line": ticket.unit.model.product_line.name if ticket.unit_id else ""},
+        OTHER_SERVICE_TYPE: _("does not do %(type)s jobs") % {"type": ticket.get_service_type_display()},
+    }
+    return [texts[code] for code in codes]
+
+
+def _check_fit(ticket, engineer, override_reason, *, by):
+    """The mismatches to record, or OverrideRequired when there is no override reason."""
+    ticket_services.require_perm(by, "tickets.assign_ticket")
+    if not (engineer.is_active and engineer.has_perm("tickets.work_ticket")):
+        return None, []  # not an engineer at all: tickets.services refuses it in its words
+    profile = profile_for(engineer)
+    found = mismatches(ticket, profile)
+    if found and not (override_reason or "").strip():
+        raise OverrideRequired(
+            _("%(name)s %(why)s. To assign anyway, give an override reason.") % {
+                "name": engineer.get_full_name() or engineer.username,
+                "why": "; ".join(describe_mismatches(ticket, profile, found))},
+            found)
+    return profile, found
+
+
+def _log_override(ticket, engineer, profile, found, *, reason, by, now):
+    """The timeline says who was assigned despite what (text kind assignment_override,
+    rendered in the reader's language) and why, in the dispatcher's words."""
+    ticket_services.log_event(
+        ticket, kind=EventKind.ASSIGNMENT, by=by, now=now, message=reason.strip(),
+        data={"assignee": engineer.pk, "override": found, "override_reason": reason.strip()},
+        text="assignment_override", params={
+            "name": engineer.get_full_name() or engineer.username, "override": found,
+            "line": ticket.unit.model.product_line.name if ticket.unit_id else "",
+            "service_type": ticket.service_type})
+
+
+def _locked(ticket):
+    return (Ticket.objects.select_for_update(of=("self",)).select_related("unit__model__product_line")
+            .get(pk=ticket.pk))
+
+
+@transaction.atomic
+def assign(ticket, engineer, *, by, now, travel_minutes=None, override_reason=""):
+    """The dispatcher's assignment (board and API): tickets.services.assign_ticket, but an
+    engineer who is off duty, lacks the skill or does not do this service type needs an
+    explicit override with a reason, recorded on the timeline."""
+    ticket = _locked(ticket)
+    assignable = ticket.status in choices.ALLOWED_TRANSITIONS["assign"][0] and not (
+        ticket.assignee_id and ticket.status == Status.DISPATCHED)
+    # a ticket that cannot be assigned now is refused by tickets.services in its words
+    profile, found = _check_fit(ticket, engineer, override_reason, by=by) if assignable else (None, [])
+    ticket = ticket_services.assign_ticket(ticket, engineer, by=by, now=now, travel_minutes=travel_minutes)
+    if found:
+        _log_override(ticket, engineer, profile, found, reason=override_reason, by=by, now=now)
+    return ticket
+
+
+@transaction.atomic
+def reassign(ticket, engineer, *, by, now, reason, expected_assignee_id, override_reason=""):
+    """tickets.services.reassign_ticket under the same fit rule as `assign`."""
+    ticket = _locked(ticket)
+    movable = ticket.status in (Status.DISPATCHED, Status.ON_HOLD) and ticket.assignee_id == expected_assignee_id
+    profile, found = _check_fit(ticket, engineer, override_reason, by=by) if movable else (None, [])
+    ticket = ticket_services.reassign_ticket(ticket, engineer, by=by, now=now, reason=reason,
+                                             expected_assignee_id=expected_assignee_id)
+    if found:
+        _log_override(ticket, engineer, profile, found, reason=override_reason, by=by, now=now)
+    return ticket
 
 
 # --- depot bench -------------------------------------------------------------------------

@@ -58,7 +58,11 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"),
+            # the inbox: one recipient's messages, newest first (ordering above)
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_recipient_idx"),
+        ]
 
     def __str__(self):
         return self.rendered_title

@@ -32,5 +32,20 @@ def notify(recipients, *, now, title="", body="", link="", kind=Notification.Kin
     return len(recipients)
 
 
+def email_notifications(notification_ids):
+    """Send the e-mail copy of each notification whose recipient has an address (one
+    message each: recipients do not see one another's addresses)."""
+    rows = Notification.objects.filter(pk__in=notification_ids).select_related("recipient").order_by("pk")
+    with translation.override(settings.LANGUAGE_CODE):  # no per-user language is stored
+        messages = [(row.rendered_title, _email_text(row.rendered_body, row.link), settings.DEFAULT_FROM_EMAIL,
+                     [row.recipient.email]) for row in rows if row.recipient.email]
+    return send_mass_mail(messages, fail_silently=True) if messages else 0
+
+
+def _email_text(body, link):
+    url = settings.SITE_URL.rstrip("/") + link if link.startswith("/") else link
+    return f"{body}\n{url}".strip()
+
+
 def mark_read(user, notification_ids, *, now):
     return Notification.objects.filter(recipient=user, pk__in=notification_ids, read_at__isnull=True).update(read_at=now)

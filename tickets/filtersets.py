@@ -1,9 +1,11 @@
 """FilterSets shared by the list pages and the API."""
+from datetime import datetime, time, timedelta
+
 import django_filters
-from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import choices, selectors
+from . import choices, search, selectors
 from .models import Customer, CustomerPhone, ProductModel, ProductUnit, Ticket
 from .phones import normalize_phone
 
@@ -11,16 +13,27 @@ from .phones import normalize_phone
 MAX_ID = 2**63 - 1  # larger ids overflow the database integer: match nothing instead of failing
 
 
+def local_midnight(day):
+    """The instant the center's day `day` begins (aware, in the current time zone)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 class TicketFilterSet(django_filters.FilterSet):
+    # Each filter is one condition on the ticket table: no join, so no DISTINCT.
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
-    status = django_filters.MultipleChoiceFilter(choices=choices.Status.choices, label=_("Status"))
-    priority = django_filters.MultipleChoiceFilter(choices=choices.Priority.choices, label=_("Priority"))
-    category = django_filters.MultipleChoiceFilter(choices=choices.Category.choices, label=_("Category"))
-    service_type = django_filters.MultipleChoiceFilter(choices=choices.ServiceType.choices, label=_("Service type"))
+    status = django_filters.MultipleChoiceFilter(choices=choices.Status.choices, label=_("Status"), distinct=False)
+    priority = django_filters.MultipleChoiceFilter(choices=choices.Priority.choices, label=_("Priority"),
+                                                   distinct=False)
+    category = django_filters.MultipleChoiceFilter(choices=choices.Category.choices, label=_("Category"),
+                                                   distinct=False)
+    service_type = django_filters.MultipleChoiceFilter(choices=choices.ServiceType.choices, label=_("Service type"),
+                                                       distinct=False)
     assignee = django_filters.ModelChoiceFilter(queryset=selectors.engineers, label=_("Assignee"))
     unassigned = django_filters.BooleanFilter(field_name="assignee", lookup_expr="isnull", label=_("Unassigned"))
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("Created from"))
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("Created to"))
+    # Dates are the center's local days, turned into a range of instants on created_at
+    # (indexed) rather than a cast of every row to a local date.
+    created_after = django_filters.DateFilter(method="filter_created_after", label=_("Created from"))
+    created_before = django_filters.DateFilter(method="filter_created_before", label=_("Created to"))
     customer = django_filters.NumberFilter(field_name="customer_id", min_value=1, max_value=MAX_ID,
                                            label=_("Customer"))
     is_doa = django_filters.BooleanFilter(label=_("DOA"))
@@ -33,17 +46,15 @@ class TicketFilterSet(django_filters.FilterSet):
                   "created_after", "created_before", "customer", "is_doa", "breached", "warned"]
 
     def filter_text(self, queryset, name, value):
-        """Ticket number (or its number in the legacy system), customer name or phone,
-        unit serial: each an indexed lookup."""
-        value = value.strip()
-        if not value:
-            return queryset
-        match = Q(number__iexact=value) | Q(number__istartswith=value) | Q(customer__name__icontains=value)
-        match |= Q(unit__serial_number__istartswith=value) | Q(legacy_ref=value)
-        digits = selectors.phone_prefix(value)
-        if len(digits) >= 5:
-            match |= Q(customer_id__in=CustomerPhone.objects.filter(number__startswith=digits).values("customer_id"))
-        return queryset.filter(match)
+        """Ticket number or legacy reference, customer phone or name, unit serial: each
+        kind of term through its own index (tickets.search)."""
+        return search.filter_tickets(queryset, value)
+
+    def filter_created_after(self, queryset, name, value):
+        return queryset.filter(created_at__gte=local_midnight(value))
+
+    def filter_created_before(self, queryset, name, value):
+        return queryset.filter(created_at__lt=local_midnight(value + timedelta(days=1)))
 
 
 class CustomerFilterSet(django_filters.FilterSet):
@@ -64,10 +75,12 @@ class CustomerFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=CustomerPhone.objects.filter(number__startswith=digits).values("customer_id"))
 
     def filter_text(self, queryset, name, value):
-        from .selectors import search_customers
-
-        ids = [c.pk for c in search_customers(value, limit=200)]
-        return queryset.filter(pk__in=ids)
+        ids = search.customer_ids(value, prefix=True)
+        units = search.unit_ids(value)
+        if units is not None:
+            unit_customers = ProductUnit.objects.filter(id__in=units).order_by().values("customer_id")
+            ids = unit_customers if ids is None else ids.union(unit_customers)
+        return queryset.none() if ids is None else queryset.filter(pk__in=ids)
 
 
 class ProductModelFilterSet(django_filters.FilterSet):

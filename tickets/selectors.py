@@ -1,11 +1,9 @@
 """Reads: which tickets a user may see, searches used by intake and lists."""
-import re
-
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 
-from .models import Completion, Customer, CustomerPhone, ProductUnit, SlaClock, Ticket, TicketEvent
-from .phones import normalize_phone
+from .models import Completion, SlaClock, Ticket, TicketEvent
+from . import choices, search
 
 
 def engineers(request=None):
@@ -35,6 +33,21 @@ def ticket_list(user):
     ).order_by("-id")
 
 
+def my_jobs(user):
+    """An engineer's open jobs, most urgent first: the nearest deadline of a running SLA
+    clock (response, arrival, completion…), jobs without one last, then oldest first.
+    Served by ticket_assignee_status_idx and, per job, the clocks' (ticket, kind, cycle) index."""
+    next_due = (SlaClock.objects.filter(ticket=OuterRef("pk"), stopped_at__isnull=True)
+                .order_by("due_at").values("due_at")[:1])
+    return (
+        Ticket.objects.filter(assignee=user, status__in=choices.OPEN_STATUSES)
+        .annotate(next_due=Subquery(next_due))
+        .select_related("customer", "unit__model", "fault_code")
+        .prefetch_related("customer__phones")
+        .order_by(F("next_due").asc(nulls_last=True), "created_at", "id")
+    )
+
+
 def ticket_detail(user):
     return visible_tickets(user).select_related(
         "customer", "unit__model__product_line", "assignee", "fault_code", "created_by", "repeat_of",
@@ -47,28 +60,15 @@ def ticket_detail(user):
 
 
 def search_customers(term, *, limit=10):
-    """Find customers as the agent types: phone prefix, unit serial prefix or name."""
-    term = (term or "").strip()
-    if len(term) < 2:
-        return Customer.objects.none()
-    match = Q(name__icontains=term) | Q(pk__in=ProductUnit.objects.filter(
-        serial_number__istartswith=term).values("customer_id"))
-    digits = phone_prefix(term)
-    if len(digits) >= 3:
-        match |= Q(pk__in=CustomerPhone.objects.filter(number__startswith=digits).values("customer_id"))
-    return (Customer.objects.filter(match).prefetch_related("phones", "units__model")
-            .order_by("name", "id")[:limit])
-
-
-_PHONE_LIKE = re.compile(r"[\d\s\-().+]+")
+    """Find customers as the agent types: phone prefix, unit serial prefix or name
+    (tickets.search: one indexed lookup per kind of term)."""
+    return search.search_customers(term, limit=limit).prefetch_related("phones", "units__model")
 
 
 def phone_prefix(term):
     """The digits to match stored phones by prefix, or "" when the term is not a phone
     ("(010) 6552", "+86 138 0013" as typed so far)."""
-    if not _PHONE_LIKE.fullmatch(term):
-        return ""
-    return normalize_phone(term)
+    return search.phone_digits(term)
 
 
 def customer_units(customer):

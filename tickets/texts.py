@@ -104,6 +104,12 @@ def _escalation_acknowledged(p):
     return _("Escalation acknowledged: %(level)s") % {"level": _label(EscalationLevel, p["level"])}
 
 
+@register("escalations_acknowledged")
+def _escalations_acknowledged(p):
+    return _("Escalations acknowledged: %(levels)s") % {
+        "levels": ", ".join(_label(EscalationLevel, level) for level in p["levels"])}
+
+
 def escalation_texts(*, ticket, clock_kind, level, due_at, escalation_id):
     """What the sweep writes when one level of one clock is raised: the timeline event's
     fields (kind, data with text kind + params) and the notification's (kind, text kind,

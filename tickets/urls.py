@@ -13,6 +13,8 @@ urlpatterns = [
     path("customers/<int:pk>/", views.customer_detail, name="customer_detail"),
     path("escalations/", views.escalation_list, name="escalations"),
     path("escalations/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge_escalation"),
+    path("escalations/ticket/<str:number>/acknowledge/", views.acknowledge_ticket,
+         name="acknowledge_ticket_escalations"),
     path("<str:number>/", views.ticket_detail, name="ticket_detail"),
     path("<str:number>/signature.png", views.signature, name="signature"),
     path("<str:number>/proof-of-purchase/", views.proof_of_purchase, name="proof_of_purchase"),

@@ -36,7 +36,8 @@ class EngineerSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     full_name = serializers.CharField(source="user.get_full_name", read_only=True)
     status = serializers.ChoiceField(choices=EngineerStatus.choices)
-    product_lines = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    product_lines = serializers.ListField(child=serializers.CharField(), source="skill_codes", read_only=True,
+                                          help_text=_("Codes of the product lines the engineer is skilled in."))
     load = serializers.IntegerField(read_only=True, help_text=_("Open jobs assigned to the engineer."))
 
     class Meta:
@@ -67,6 +68,8 @@ class SuggestionSerializer(serializers.Serializer):
     score = serializers.FloatField(read_only=True)
     reasons = serializers.ListField(child=serializers.CharField(), read_only=True,
                                     help_text=_("`skill`, `area`, `available`."))
+    explanation = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                        help_text=_("Why it ranks there, in words (the reader's language)."))
 
 
 # --- depot bench --------------------------------------------------------------------------

@@ -142,17 +142,28 @@ SUGGESTIONS = f"{ENGINEERS}suggestions/"
 
 def test_suggestions_put_the_skilled_available_engineer_first(api_client, dispatcher, engineer, other_engineer,
                                                               depot_engineer, make_ticket):
+    # Issue 7 item 8: only engineers who fit without an override are suggested (the
+    # unskilled one was suggested last before); the ranking is explained in words.
     ticket = make_ticket(now=T0)
-    services.profile_for(engineer).product_lines.add(ticket.unit.model.product_line)
-    services.profile_for(other_engineer)
-    depot = services.profile_for(depot_engineer)
-    depot.does_onsite, depot.does_depot = False, True
-    depot.save()
+    line = ticket.unit.model.product_line
+    services.profile_for(engineer).product_lines.add(line)
+    farther = services.profile_for(other_engineer)
+    farther.area = choices.Area.SUBURBAN
+    farther.save()
+    farther.product_lines.add(line)
+    services.profile_for(depot_engineer).product_lines.add(line)  # depot only: not for onsite
+    unskilled = services.profile_for(UserFactory(username="engineer3", roles=["onsite_engineer"]))
     response = api_client(dispatcher).get(SUGGESTIONS, {"ticket": ticket.number})
     assert response.status_code == 200
     assert [row["engineer"]["id"] for row in response.data] == [engineer.pk, other_engineer.pk]
+    assert unskilled.user_id not in [row["engineer"]["id"] for row in response.data]
     assert response.data[0]["reasons"] == ["skill", "area", "available"]
     assert response.data[0]["score"] > response.data[1]["score"]
+    assert response.data[0]["explanation"] == [
+        f"has the {line.name} skill", "works in the customer's area (Urban)", "available now", "0 open jobs"]
+    assert "works in another area (Suburban)" in response.data[1]["explanation"]
+    chinese = api_client(dispatcher).get(SUGGESTIONS, {"ticket": ticket.number}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.data[0]["explanation"][2] != "available now"
 
 
 def test_suggestions_need_a_known_ticket_and_the_board(api_client, dispatcher, engineer, make_ticket):

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dispatch import selectors, services
 from dispatch.models import BenchTest, EngineerProfile, EngineerStatus
-from tests.factories import ProductLineFactory
+from tests.factories import ProductLineFactory, UserFactory
 from tickets import choices, services as ticket_services
 from tickets.exceptions import InvalidInput, PermissionDenied, TransitionNotAllowed
 from tickets.models import ClockKind, ClockOutcome, SlaClock
@@ -50,18 +50,25 @@ def test_only_dispatchers_set_someone_elses_status(engineer, other_engineer, dis
 
 def test_suggestions_rank_skill_area_availability_and_load(make_ticket, dispatcher, engineer, other_engineer,
                                                           depot_engineer):
+    # Issue 7 item 8: an engineer lacking the skill needs an override, so is no longer
+    # suggested (before, they came last); among those who fit: area, availability, load.
     ticket = make_ticket(now=T0)
     line = ticket.unit.model.product_line
-    skilled = services.profile_for(engineer)
-    skilled.product_lines.add(line)
-    services.profile_for(other_engineer)  # no skill, same area
+    services.profile_for(engineer).product_lines.add(line)
+    farther = services.profile_for(other_engineer)
+    farther.area = choices.Area.SUBURBAN
+    farther.save()
+    farther.product_lines.add(line)
+    unskilled = services.profile_for(UserFactory(username="engineer3", roles=["onsite_engineer"]))
     depot = services.profile_for(depot_engineer)
     depot.does_onsite, depot.does_depot = False, True
     depot.save()
+    depot.product_lines.add(line)
     ranked = selectors.suggest(ticket, selectors.engineers())
-    assert [s.profile.user for s in ranked] == [engineer, other_engineer]  # depot-only engineer excluded
-    assert "skill" in ranked[0].reasons
-    # Load counts: with five open jobs the skilled engineer drops below the idle one.
+    assert [s.profile.user for s in ranked] == [engineer, other_engineer]  # depot-only and unskilled excluded
+    assert unskilled.user not in [s.profile.user for s in ranked]
+    assert "skill" in ranked[0].reasons and "area" in ranked[0].reasons and "area" not in ranked[1].reasons
+    # Load counts: with five open jobs the nearby engineer drops below the idle farther one.
     for _ in range(5):
         ticket_services.assign_ticket(make_ticket(now=T0), engineer, by=dispatcher, now=T0)
     ranked = selectors.suggest(ticket, selectors.engineers())

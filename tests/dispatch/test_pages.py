@@ -66,8 +66,14 @@ def test_board_query_count_is_constant(client, dispatcher, engineer, other_engin
         client.get(reverse("dispatch:board_body"))
 
 
+def skilled(user, ticket):
+    services.profile_for(user).product_lines.add(ticket.unit.model.product_line)
+    return user
+
+
 def test_assign_from_board(client, dispatcher, engineer, make_ticket):
     ticket = make_ticket()
+    skilled(engineer, ticket)  # issue 7 item 8: otherwise an override is needed
     response = login(client, dispatcher).post(reverse("dispatch:assign"),
                                               {"ticket": ticket.number, "engineer": engineer.pk})
     assert response.status_code == 302
@@ -101,6 +107,7 @@ def test_assign_with_bad_input_is_a_message_not_an_error(client, dispatcher, mak
 def test_reassign_from_board_records_the_reason(client, dispatcher, engineer, other_engineer, make_ticket):
     ticket = make_ticket()
     ticket_services.assign_ticket(ticket, engineer, by=dispatcher, now=timezone.now())
+    skilled(other_engineer, ticket)  # issue 7 item 8: otherwise an override is needed
     login(client, dispatcher).post(reverse("dispatch:reassign"), {
         "ticket": ticket.number, "engineer": other_engineer.pk, "expected_assignee": engineer.pk,
         "reason": "Closer to the customer"})

@@ -27,8 +27,8 @@ def board_data(transactional_db):
     dispatcher = UserFactory(username="dispatcher.e2e", first_name="Wang", last_name="Fang", roles=[roles.DISPATCHER])
     engineer = UserFactory(username="engineer.e2e", first_name="Zhang", last_name="Wei",
                            roles=[roles.ONSITE_ENGINEER])
-    profile_for(engineer)
     unit = ProductUnitFactory(customer__name="Harbor Logistics")
+    profile_for(engineer).product_lines.add(unit.model.product_line)  # fits without an override
     ticket = services.create_ticket(by=agent, now=timezone.now() - timedelta(minutes=10), customer=unit.customer,
                                     unit=unit, channel="phone", category="repair", service_type="onsite",
                                     priority="critical", fault_description="Paper jam on every page")
@@ -47,8 +47,10 @@ def test_dispatcher_assigns_on_board_and_engineer_completes(live_server, browser
     expect(card).to_be_visible()
     screenshot("board")
     card.drag_to(page.locator(f".lane[data-engineer='{engineer.pk}']"))
-    lane_job = page.locator(f".lane[data-engineer='{engineer.pk}'] .lane-jobs a", has_text=ticket.number)
-    expect(lane_job).to_be_visible()
+    lane = page.locator(f".lane[data-engineer='{engineer.pk}']")
+    expect(lane).to_contain_text("1 open job")
+    lane.locator("summary").click()  # the lane's jobs load when opened
+    expect(lane.locator(".lane-jobs a", has_text=ticket.number)).to_be_visible()
     expect(page.locator(f".qcard[data-ticket='{ticket.number}']")).to_have_count(0)
     screenshot("assigned")
     assert Ticket.objects.get(pk=ticket.pk).assignee_id == engineer.pk
@@ -84,3 +86,40 @@ def test_dispatcher_assigns_on_board_and_engineer_completes(live_server, browser
     outcomes = dict(SlaClock.objects.filter(ticket=ticket).values_list("kind", "outcome"))
     assert outcomes[ClockKind.RESPONSE] == outcomes[ClockKind.COMPLETION] == outcomes[ClockKind.ARRIVAL] == "met"
     phone.context.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_reassigning_to_an_off_duty_engineer_needs_an_override(live_server, board_data, screenshot, browser_page):
+    """Issue 7 item 8: the one picker on the page opens for the job, preselects nobody,
+    refuses an off-duty engineer until an override reason is given, and records it."""
+    dispatcher, engineer, ticket = board_data
+    services.assign_ticket(ticket, engineer, by=dispatcher, now=timezone.now())
+    resting = UserFactory(username="engineer2.e2e", first_name="Li", last_name="Na", roles=[roles.ONSITE_ENGINEER])
+    profile = profile_for(resting)
+    profile.product_lines.add(ticket.unit.model.product_line)
+    profile.status = "off_duty"
+    profile.save()
+    page = browser_page
+    sign_in(page, live_server.url, dispatcher.username)
+    page.goto(f"{live_server.url}/dispatch/")
+    lane = page.locator(f".lane[data-engineer='{engineer.pk}']")
+    lane.locator("summary").click()
+    lane.get_by_role("link", name="Reassign…").click()
+    dialog = page.locator("dialog#picker")
+    expect(dialog).to_be_visible()
+    engineer_select = dialog.get_by_label("New engineer")
+    expect(engineer_select).to_have_value("")
+    engineer_select.select_option(str(resting.pk))
+    dialog.get_by_label("Reason", exact=True).fill("Customer asked for Li Na")
+    dialog.get_by_role("button", name="Move").click()
+    expect(dialog.locator("[role=alert]")).to_contain_text("is off duty")
+    screenshot("override-asked")
+    dialog.get_by_label("Override reason").fill("Li Na agreed to come in for this one")
+    dialog.get_by_role("button", name="Move").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#board-body .msg.success")).to_contain_text("reassigned")
+    screenshot("reassigned")
+    ticket.refresh_from_db()
+    assert ticket.assignee_id == resting.pk
+    assert ticket.events.filter(data__override=["off_duty"]).exists()

@@ -30,6 +30,16 @@ def levels(ticket):
 
 
 @pytest.fixture
+def eager_celery():
+    from aftersales.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
 def monday_ticket(make_ticket):
     return make_ticket(now=sh(23, 9))
 
@@ -220,8 +230,11 @@ def test_warning_goes_to_the_assignee_once_assigned(monday_ticket, dispatcher, e
     assert not Notification.objects.filter(recipient=dispatcher, kind="warning").exists()
 
 
-def test_escalation_emails_are_sent(monday_ticket, supervisor, mailoutbox):
-    escalations.sweep(now=sh(23, 13))
+def test_escalation_emails_are_sent(monday_ticket, supervisor, mailoutbox, django_capture_on_commit_callbacks,
+                                    eager_celery):
+    # Issue 12: e-mails are queued after the sweep's transaction commits, not sent inside it.
+    with django_capture_on_commit_callbacks(execute=True):
+        escalations.sweep(now=sh(23, 13))
     assert any(supervisor.email in m.to for m in mailoutbox)
 
 

@@ -63,9 +63,17 @@ def test_inbox_renders_the_notification_in_the_readers_language(monday_ticket, s
     assert "客户" in html
 
 
-def test_escalation_email_is_rendered(monday_ticket, supervisor, mailoutbox, settings):
+def test_escalation_email_is_rendered(monday_ticket, supervisor, mailoutbox, settings,
+                                      django_capture_on_commit_callbacks):
+    from aftersales.celery import app
+
     settings.LANGUAGE_CODE = "en"
-    escalations.sweep(now=sh(23, 13))
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, True
+    try:  # issue 12: the set-based sweep queues its e-mails after commit
+        with django_capture_on_commit_callbacks(execute=True):
+            escalations.sweep(now=sh(23, 13))
+    finally:
+        app.conf.task_always_eager = eager
     message = next(m for m in mailoutbox if supervisor.email in m.to)
     assert message.subject == f"Level 1: Response clock of {monday_ticket.number}"
     assert message.body.startswith(f"Customer: {monday_ticket.customer.name}")

@@ -31,3 +31,7 @@ class EscalationSerializer(serializers.ModelSerializer):
 
 class AcknowledgeSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=NOTE_LIMIT, required=False, allow_blank=True, default="")
+
+
+class AcknowledgeTicketSerializer(AcknowledgeSerializer):
+    ticket = serializers.CharField(max_length=40, help_text="Ticket number, e.g. SR-2026-000123.")

@@ -1,6 +1,7 @@
 """Escalations raised by the SLA sweep (SPEC §4): the supervisors' list and the
 acknowledge action. Roles that see escalations see every ticket; an engineer (who has
 no view_escalation) is refused with 403 before any query."""
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
@@ -13,7 +14,7 @@ from .. import escalations
 from ..filtersets_sla import EscalationFilterSet
 from ..models import Escalation
 from ..selectors import visible_tickets
-from .escalation_serializers import AcknowledgeSerializer, EscalationSerializer
+from .escalation_serializers import AcknowledgeSerializer, AcknowledgeTicketSerializer, EscalationSerializer
 from .permissions import ActionPermissions
 
 _VIEW = ["tickets.view_escalation"]
@@ -40,7 +41,8 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     filterset_class = EscalationFilterSet
     pagination_class = EscalationPagination
     permission_classes = [ActionPermissions]
-    action_perms = {"list": _VIEW, "retrieve": _VIEW, "acknowledge": ["tickets.acknowledge_escalation"]}
+    action_perms = {"list": _VIEW, "retrieve": _VIEW, "acknowledge": ["tickets.acknowledge_escalation"],
+                    "acknowledge_ticket": ["tickets.acknowledge_escalation"]}
 
     def get_queryset(self):
         rows = Escalation.objects.select_related("ticket", "clock", "acknowledged_by")
@@ -70,3 +72,24 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         escalations.acknowledge(escalation, by=request.user, now=now, **serializer.validated_data)
         escalation = self.get_queryset().get(pk=escalation.pk)
         return Response(EscalationSerializer(escalation, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=AcknowledgeTicketSerializer, responses={
+        200: EscalationSerializer(many=True),
+        400: OpenApiResponse(description="No ticket number, or the note is too long."),
+        403: OpenApiResponse(description="Your role may not acknowledge escalations."),
+        404: OpenApiResponse(description="No such ticket among those you may see."),
+        409: OpenApiResponse(description="The ticket has no open escalation."),
+    })
+    @action(detail=False, methods=["post"], url_path="acknowledge-ticket")
+    def acknowledge_ticket(self, request):
+        """Acknowledge every open escalation of one ticket at once (highest level first
+        in the answer), with an optional note."""
+        now = timezone.now()
+        serializer = AcknowledgeTicketSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        ticket = get_object_or_404(visible_tickets(request.user), number=serializer.validated_data["ticket"])
+        done = escalations.acknowledge_ticket(ticket, by=request.user, now=now,
+                                              note=serializer.validated_data["note"])
+        rows = self.get_queryset().filter(pk__in=[e.pk for e in done])
+        rows = sorted(rows, key=lambda e: [e.pk for e in done].index(e.pk))
+        return Response(EscalationSerializer(rows, many=True, context=self.get_serializer_context()).data)

@@ -203,11 +203,17 @@ class EventTimeField(serializers.DateTimeField):
         return at
 
 
+OVERRIDE_HELP = _("Needed when the engineer is off duty, lacks the product line's skill or does not do this "
+                  "service type (409 `override_required` without it); recorded on the timeline.")
+
+
 class AssignSerializer(serializers.Serializer):
     assignee = EngineerField()
     travel_minutes = serializers.IntegerField(
         min_value=0, max_value=24 * 60, required=False,
         help_text=_("Dispatcher's travel estimate, added to the arrival target outside urban areas."))
+    override_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
+                                            help_text=OVERRIDE_HELP)
 
 
 class PrioritySerializer(serializers.Serializer):
@@ -220,6 +226,8 @@ class ReassignSerializer(serializers.Serializer):
     reason = _text()
     expected_assignee = serializers.IntegerField(
         allow_null=True, help_text=_("Id of the engineer you saw assigned; a mismatch is a conflict."))
+    override_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
+                                            help_text=OVERRIDE_HELP)
 
 
 class EventTimeSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from spares.api.serializers import CompleteWithPartsSerializer
 from spares.services import complete_with_parts
+from dispatch import services as dispatch_services  # assignment with the dispatch fit rule (issue 7 item 8)
 
 from .. import services
 from ..selectors import ticket_detail, ticket_list, visible_tickets
@@ -106,13 +107,16 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     @_action(s.AssignSerializer)
     def assign(self, request, number=None):
-        """First assignment of a new ticket; 409 if someone assigned it meanwhile."""
-        return self._run(s.AssignSerializer, services.assign_ticket, {"assignee": "engineer"})
+        """First assignment of a new ticket; 409 if someone assigned it meanwhile, or if the
+        engineer is off duty, lacks the skill or does not do this service type and no
+        `override_reason` is given."""
+        return self._run(s.AssignSerializer, dispatch_services.assign, {"assignee": "engineer"})
 
     @_action(s.ReassignSerializer)
     def reassign(self, request, number=None):
-        """Give a dispatched job to another engineer; `expected_assignee` guards races."""
-        return self._run(s.ReassignSerializer, services.reassign_ticket,
+        """Give a dispatched job to another engineer; `expected_assignee` guards races; the
+        same override rule as assign."""
+        return self._run(s.ReassignSerializer, dispatch_services.reassign,
                          {"assignee": "engineer", "expected_assignee": "expected_assignee_id"})
 
     @_action(s.EventTimeSerializer)

@@ -3,11 +3,13 @@ codes, tickets and their append-only timeline."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.contrib.postgres.indexes import OpClass
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .. import choices
+from ..indexes import PatternIndex, TrigramIndex
 from ..phones import normalize_phone
 from ..uploads import validate_upload
 
@@ -80,7 +82,12 @@ class Customer(models.Model):
         ordering = ["name", "id"]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
-        indexes = [models.Index(fields=["name"], name="customer_name_idx")]
+        indexes = [
+            models.Index(fields=["name"], name="customer_name_idx"),
+            # search: name contains (3+ characters) or starts with (2), any case (tickets.search)
+            TrigramIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="customer_name_trgm_idx",
+                         fallback=["name"]),
+        ]
 
     def __str__(self):
         return self.name
@@ -103,6 +110,10 @@ class CustomerPhone(models.Model):
         verbose_name_plural = _("phones")
         constraints = [
             models.UniqueConstraint(fields=["customer", "number"], name="unique_phone_per_customer"),
+        ]
+        indexes = [  # intake search: the phone as typed so far (LIKE 'digits%')
+            PatternIndex(fields=["number"], opclasses=["varchar_pattern_ops"], name="phone_number_pattern_idx",
+                         fallback=["number"]),
         ]
 
     def save(self, *args, **kwargs):
@@ -139,6 +150,9 @@ class ProductUnit(models.Model):
             models.Index(fields=["serial_number"], name="unit_serial_idx"),
             # serial numbers are matched case-insensitively (UPPER(...) = UPPER(...))
             models.Index(Upper("serial_number"), "model", name="unit_serial_upper_idx"),
+            # search: serial prefix, any case (UPPER(serial) LIKE 'AB%')
+            PatternIndex(OpClass(Upper("serial_number"), name="text_pattern_ops"), name="unit_serial_pattern_idx",
+                         fallback=["serial_number"]),
         ]
 
     def __str__(self):
@@ -257,6 +271,15 @@ class Ticket(models.Model):
             models.Index(fields=["status", "completed_at"], name="ticket_status_completed_idx"),
             models.Index(fields=["status", "response_due_at"], name="ticket_status_response_due_idx"),
             models.Index(fields=["-id"], name="ticket_breached_idx", condition=Q(sla_breached=True)),
+            # the list filtered to open statuses (all five), newest first
+            models.Index(fields=["-id"], name="ticket_open_idx", condition=Q(status__in=choices.OPEN_STATUSES)),
+            # the list filtered by assignee, newest first
+            models.Index(fields=["assignee", "-id"], name="ticket_assignee_id_idx"),
+            # search: number and legacy reference, exact or prefix
+            PatternIndex(fields=["number"], opclasses=["varchar_pattern_ops"], name="ticket_number_pattern_idx",
+                         fallback=["number"]),
+            PatternIndex(OpClass(Upper("legacy_ref"), name="text_pattern_ops"), name="ticket_legacy_pattern_idx",
+                         fallback=["legacy_ref"]),
         ]
         constraints = [
             models.UniqueConstraint(fields=["legacy_ref"], condition=~Q(legacy_ref=""), name="ticket_legacy_ref_unique"),

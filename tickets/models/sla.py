@@ -227,7 +227,14 @@ class Escalation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["clock", "level"], name="one_escalation_per_clock_level"),
         ]
-        indexes = [models.Index(fields=["acknowledged_at", "-raised_at"], name="escalation_open_idx")]
+        indexes = [
+            # The escalations page walks these in its order (newest first), open ones or all;
+            # they replace escalation_open_idx (acknowledged_at, -raised_at), which no
+            # query used once the page orders by (raised_at, id).
+            models.Index(fields=["-raised_at", "-id"], name="escalation_open_raised_idx",
+                         condition=Q(acknowledged_at__isnull=True)),
+            models.Index(fields=["-raised_at", "-id"], name="escalation_raised_idx"),
+        ]
 
     def __str__(self):
         return f"{self.ticket_id} {self.clock.kind} {self.level}"

@@ -49,12 +49,7 @@ def ticket_list(request):
 
 @permission_page("tickets.work_ticket")
 def my_jobs(request):
-    jobs = list(
-        Ticket.objects.filter(assignee=request.user, status__in=choices.OPEN_STATUSES)
-        .select_related("customer", "unit__model", "fault_code")
-        .prefetch_related("customer__phones")
-        .order_by("created_at", "id")[:200]
-    )
+    jobs = list(selectors.my_jobs(request.user)[:200])
     for job in jobs:
         job.actions = available_actions(job, request.user)
     # The engineer's profile (dispatch app) is reached through its reverse accessor.
