@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "aftersales.hardening.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -186,6 +187,11 @@ CELERY_BEAT_SCHEDULE = {
 AUTO_CLOSE_DAYS = env.int("AUTO_CLOSE_DAYS", default=3)
 # Days after completion during which the same fault reopens the ticket (repair warranty).
 REPAIR_WARRANTY_DAYS = env.int("REPAIR_WARRANTY_DAYS", default=90)
+# Times reported afterwards (field jobs, arrival/start/completion entered late) may be at
+# most this many days in the past; later than BACKDATE_NOTE_MINUTES they are marked as
+# back-dated on the timeline.
+BACKDATE_LIMIT_DAYS = env.int("BACKDATE_LIMIT_DAYS", default=7)
+BACKDATE_NOTE_MINUTES = env.int("BACKDATE_NOTE_MINUTES", default=15)
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -195,6 +201,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "aftersales.hardening.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "aftersales.api.StableCursorPagination",
     "PAGE_SIZE": 50,

@@ -20,3 +20,5 @@ urlpatterns = [
 ]
 # Uploads (proofs of purchase, depot photos, signatures) are personal data: they are
 # served only by views that check who may see the ticket, never from MEDIA_URL.
+
+handler400 = "staff.views.bad_request"

@@ -9,6 +9,7 @@ from tickets import choices, services as ticket_services
 from tickets.choices import EventKind, ServiceType, Status
 from tickets.exceptions import InvalidInput, PermissionDenied, TransitionNotAllowed
 from tickets.models import Ticket
+from tickets.services.base import check_reported_time, is_back_dated
 from tickets.warranty import assess_unit
 
 from .models import BenchTest, DepotPhoto, DepotReceipt, EngineerProfile, EngineerStatus
@@ -166,8 +167,8 @@ def enter_field_job(*, by, now, engineer, customer, unit, category, service_type
     times = [t for t in (received_at, arrived_at, started_at, (completion or {}).get("at")) if t]
     if any(later < earlier for earlier, later in zip(times, times[1:])):
         raise InvalidInput(_("The times must follow each other: received, arrived, started, completed."))
-    if times[-1] > now:
-        raise InvalidInput(_("The time cannot be in the future."))
+    for at in times:  # never in the future, at most BACKDATE_LIMIT_DAYS ago
+        check_reported_time(at, now=now)
     ticket = ticket_services.create_ticket(
         by=by, now=received_at, customer=customer, unit=unit, channel=choices.Channel.FIELD, category=category,
         service_type=service_type, priority=priority, fault_description=fault_description, fault_code=fault_code)
@@ -178,7 +179,11 @@ def enter_field_job(*, by, now, engineer, customer, unit, category, service_type
         ticket = ticket_services.start_work(ticket, by=by, now=now, at=started_at)
     if completion:
         ticket = ticket_services.complete(ticket, by=by, now=now, **completion)
-    ticket_services.log_event(ticket, kind=EventKind.NOTE, by=by, now=now,
-                              message=_("Field job entered afterwards with its real times."),
-                              data={"field_job": True}, on_behalf_of=engineer if by.pk != engineer.pk else None)
+    message, data = _("Field job entered afterwards with its real times."), {"field_job": True}
+    if is_back_dated(received_at, now=now):
+        message = _("Field job entered afterwards, back-dated to %(at)s.") % {
+            "at": timezone.localtime(received_at).strftime("%Y-%m-%d %H:%M")}
+        data.update(back_dated=True, received_at=received_at.isoformat())
+    ticket_services.log_event(ticket, kind=EventKind.NOTE, by=by, now=now, message=message, data=data,
+                              on_behalf_of=engineer if by.pk != engineer.pk else None)
     return ticket

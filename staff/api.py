@@ -3,11 +3,14 @@ from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from . import throttle
 
 
 class ThrottledObtainAuthToken(ObtainAuthToken):
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # the strict JSON parser, as everywhere
+
     def post(self, request, *args, **kwargs):
         username = str(request.data.get("username", ""))[:150]
         address = request.META.get("REMOTE_ADDR", "")

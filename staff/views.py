@@ -1,4 +1,6 @@
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import BadRequest
+from django.utils.translation import gettext as _
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -40,5 +42,14 @@ def mark_read(request):
     ids = request.POST.getlist("id")
     if request.POST.get("all"):
         ids = list(request.user.notifications.filter(read_at__isnull=True).values_list("pk", flat=True))
-    services.mark_read(request.user, [i for i in ids if str(i).isdigit()], now=timezone.now())
+    bad = [i for i in ids if not (str(i).isascii() and str(i).isdecimal() and len(str(i)) <= 18)]
+    if bad:
+        raise BadRequest(_("“%(value)s” is not a valid id.") % {"value": str(bad[0])[:40]})
+    services.mark_read(request.user, [int(i) for i in ids], now=timezone.now())
     return redirect("staff:inbox")
+
+
+def bad_request(request, exception=None):
+    """400 page that says what was wrong (the message of BadRequest / SuspiciousOperation)."""
+    message = str(exception) if isinstance(exception, BadRequest) and str(exception) else ""
+    return render(request, "400.html", {"message": message}, status=400)

@@ -14,6 +14,7 @@ from ..uploads import validate_upload
 from .base import (
     _check_transition,
     _event_time,
+    is_back_dated,
     _lock,
     _move,
     _worker_context,
@@ -99,7 +100,7 @@ def arrive(ticket, *, by, now, at=None):
     ticket.arrived_at = _event_time(at, now=now, not_before=ticket.assigned_at)
     clocks.stop_clock(ticket, ClockKind.ARRIVAL, now=ticket.arrived_at)
     return _move(ticket, "arrive", by=by, now=now, on_behalf_of=on_behalf,
-                 data={"at": ticket.arrived_at.isoformat()})
+                 data=_at_data(ticket.arrived_at, now=now))
 
 
 @transaction.atomic
@@ -111,7 +112,7 @@ def start_work(ticket, *, by, now, at=None):
         raise TransitionNotAllowed(_("Work on %(number)s has already started.") % {"number": ticket.number})
     ticket.started_at = _event_time(at, now=now, not_before=ticket.arrived_at or ticket.assigned_at)
     return _move(ticket, "start", by=by, now=now, on_behalf_of=on_behalf,
-                 data={"at": ticket.started_at.isoformat()})
+                 data=_at_data(ticket.started_at, now=now))
 
 
 @transaction.atomic
@@ -204,7 +205,15 @@ def complete(ticket, *, by, now, outcome, work_done, customer_confirmation="", p
         report.customer_signature.save(f"{ticket.number}.png", customer_signature)
     return _move(ticket, "complete", by=by, now=now, on_behalf_of=on_behalf,
                  data={"outcome": outcome, "parts_replaced": parts_replaced,
-                       "at": ticket.completed_at.isoformat()})
+                       **_at_data(ticket.completed_at, now=now)})
+
+
+def _at_data(at, *, now):
+    """The reported time of a step; a late entry is marked back-dated on the timeline."""
+    data = {"at": at.isoformat()}
+    if is_back_dated(at, now=now):
+        data["back_dated"] = True
+    return data
 
 
 class ReportIncomplete(InvalidFields):
