@@ -4,6 +4,7 @@ With nothing set, the app runs on one machine with no services: SQLite in var/ a
 Celery's file-system broker. Set DATABASE_URL and REDIS_URL (or CELERY_BROKER_URL) to
 run on PostgreSQL and Redis.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -20,8 +21,15 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env("DEBUG")
-# The fallback key only ever serves DEBUG/local runs; production must set SECRET_KEY.
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-local-only-key-set-SECRET_KEY-in-production")
+# The fallback key only ever serves DEBUG runs (make run); without DEBUG the app refuses
+# to start unless SECRET_KEY is set, so a deployment can never run on the repository's key.
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("SECRET_KEY is not set. Set it in the environment (DEBUG=0 needs a real key).")
+    SECRET_KEY = "insecure-local-only-key-set-SECRET_KEY-in-production"
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -40,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
     "staff",
     "tickets",
     "dispatch",
@@ -59,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 answer
 ]
 
 ROOT_URLCONF = "aftersales.urls"
@@ -108,9 +118,28 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins per username and per client address before a cool-down.
+# Login throttling (django-axes, in the database): failures per account and, separately,
+# per client address before a cool-down (staff/throttle.py).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 LOGIN_COOLDOWN_SECONDS = env.int("LOGIN_COOLDOWN_SECONDS", default=300)
+# Behind a reverse proxy: the META key of the header it sets to the client address
+# (e.g. HTTP_X_REAL_IP or HTTP_X_FORWARDED_FOR). Unset: the peer address; no header is trusted.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "staff.throttle.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 1  # see AccountAndAddressHandler.get_failures: the real limits are above
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_COOLDOWN_SECONDS)
+AXES_RESET_ON_SUCCESS = False  # a valid sign-in must not wipe guesses at other accounts
+AXES_CLIENT_IP_CALLABLE = "staff.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "staff.throttle.locked_out"
+AXES_USERNAME_CALLABLE = "staff.throttle.username_of"
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password"]
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import IsAuthenticated
 
 from staff import views as staff_views
 
@@ -15,8 +17,11 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("api/", include("aftersales.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The schema and its docs describe every endpoint: staff only (token or session).
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
+    # The split view serves its script as a file, so the strict Content-Security-Policy holds.
+    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(
+        url_name="schema", permission_classes=[IsAuthenticated])), name="api-docs"),
 ]
 # Uploads (proofs of purchase, depot photos, signatures) are personal data: they are
 # served only by views that check who may see the ticket, never from MEDIA_URL.

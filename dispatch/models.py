@@ -61,6 +61,8 @@ class DepotReceipt(models.Model):
     class Meta:
         verbose_name = _("depot receipt")
         verbose_name_plural = _("depot receipts")
+        # Granted per user in the admin (a depot lead); the supervisor role has it.
+        permissions = [("lead_depot", _("Can act on any depot job (depot lead)"))]
 
 
 class DepotPhoto(models.Model):

@@ -57,9 +57,14 @@ def refresh_status(engineer, *, now):
 def _require_depot(ticket, by, *, perm="dispatch.add_depotreceipt"):
     if ticket.service_type not in DEPOT_TYPES:
         raise TransitionNotAllowed(_("Only carry-in and mail-in tickets go through the depot."))
-    depot_staff = by.has_perm(perm)
-    if not (depot_staff or ticket.assignee_id == by.pk or by.has_perm("tickets.record_on_behalf")):
+    if not by.has_perm(perm) and not by.has_perm("tickets.record_on_behalf"):
         raise PermissionDenied(_("Only depot staff can do this."))
+    # Like onsite actions: the assigned engineer, a depot lead, a dispatcher on their
+    # behalf, or the spare-parts desk (depot staff who do not work jobs themselves).
+    if not (ticket.assignee_id == by.pk or by.has_perm("dispatch.lead_depot")
+            or by.has_perm("tickets.record_on_behalf") or not by.has_perm("tickets.work_ticket")):
+        raise PermissionDenied(_("Only the assigned engineer or a depot lead can do this on %(number)s.") % {
+            "number": ticket.number})
 
 
 @transaction.atomic
@@ -158,12 +163,28 @@ def return_to_customer(ticket, *, by, now, method, tracking=""):
 # --- field jobs ---------------------------------------------------------------------------
 
 @transaction.atomic
+def _check_field_job_records(by, customer, unit):
+    """A field job may not become a way into records the engineer could not see: only the
+    customers and units of their own jobs, unless a dispatcher records it."""
+    from tickets.selectors import visible_customers, visible_units
+
+    if unit is not None and unit.customer_id != customer.pk:
+        raise InvalidInput(_("This unit belongs to another customer."))
+    if by.has_perm("tickets.record_on_behalf"):
+        return
+    if not visible_customers(by).filter(pk=customer.pk).exists() or (
+            unit is not None and not visible_units(by).filter(pk=unit.pk).exists()):
+        raise PermissionDenied(_("You can enter a field job only for customers and units of your own jobs; "
+                                 "ask a dispatcher to record it."))
+
+
 def enter_field_job(*, by, now, engineer, customer, unit, category, service_type, fault_description,
                     received_at, arrived_at=None, started_at=None, priority=choices.Priority.NORMAL,
                     fault_code=None, completion=None):
     """A job an engineer took directly in the field, entered afterwards with its real
     times. `completion` (optional) holds the complete() arguments incl. `at`. When a
     dispatcher enters it, each step is recorded as on the engineer's behalf."""
+    _check_field_job_records(by, customer, unit)
     times = [t for t in (received_at, arrived_at, started_at, (completion or {}).get("at")) if t]
     if any(later < earlier for earlier, later in zip(times, times[1:])):
         raise InvalidInput(_("The times must follow each other: received, arrived, started, completed."))

@@ -66,7 +66,7 @@ ROLE_PERMISSIONS = {
         "tickets.close_ticket", "tickets.cancel_ticket", "tickets.reopen_ticket", "tickets.add_note",
         "tickets.acknowledge_escalation", "tickets.change_ticket_priority",
         "dispatch.view_engineerprofile", "dispatch.change_engineerprofile", "dispatch.set_engineer_status",
-        "dispatch.view_board",
+        "dispatch.view_board", "dispatch.lead_depot",
     ],
     MANAGER: _VIEW_CATALOG + _SEE_ALL,
     ADMINISTRATOR: _VIEW_CATALOG + _SEE_ALL + [

@@ -27,6 +27,27 @@ def visible_tickets(user):
     return tickets.none()
 
 
+def visible_customers(user):
+    """Customers a user may look up: every customer for roles that see all tickets; an
+    engineer only the customers of their own jobs (pages, API and field jobs alike)."""
+    customers = Customer.objects.all()
+    if user.has_perm("tickets.view_all_tickets"):
+        return customers
+    if user.has_perm("tickets.view_customer"):
+        return customers.filter(pk__in=visible_tickets(user).values("customer_id"))
+    return customers.none()
+
+
+def visible_units(user):
+    """Units, by the same rule as customers: an engineer sees the units of their jobs."""
+    units = ProductUnit.objects.all()
+    if user.has_perm("tickets.view_all_tickets"):
+        return units
+    if user.has_perm("tickets.view_productunit"):
+        return units.filter(pk__in=visible_tickets(user).exclude(unit=None).values("unit_id"))
+    return units.none()
+
+
 def ticket_list(user):
     """The list page and the list endpoint: what each row shows, in a constant number of queries."""
     return visible_tickets(user).select_related(

@@ -26,7 +26,7 @@ RAW_BODIES = ["[]", '"x"', "42", "true", "null", "{", NESTED, NESTED_OBJECT, '{"
 VALUES = ["a\x00b", "²", "٣", "x" * 20_000, "\ud800", -1, 10 ** 30, 1e308, [], {}, None, True, "2000-01-01T00:00:00Z",
           "9999-12-31", "<script>alert(1)</script>", [["x" * 10]] * 3]
 QUERY_VALUES = ["a\x00b", "²", "x" * 5000, "-1", "1e400", "[]", "2026-02-30", "' OR 1=1 --"]
-PATH_VALUES = ["a\x00b", "²", "x" * 3000, "0", "-1", "..%2f..", "%ff"]
+PATH_VALUES = ["a\x00b", "²", "x" * 3000, "-1", "%ff"]
 PAGE_QUERY_NAMES = ["q", "before", "page", "id", "status", "priority", "assignee", "engineer", "next", "number",
                     "created_after", "created_before", "service_type", "customer", "breached", "category"]
 FORM_NAME = re.compile(r'name="([\w\-\[\]]+)"')
@@ -67,15 +67,15 @@ def _hostile_paths(route, ok):
             yield fill(route, {**ok, name: value})
 
 
-def _api_sweep(sweep, client, ops, ok, values=VALUES):
+def _api_sweep(sweep, client, ops, ok, values=VALUES, paths=True, query_values=QUERY_VALUES, raw=RAW_BODIES):
     for method, path, operation in ops:
         query = [p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"]
         urls = list(_hostile_paths(path, ok))
-        for url in urls[1:]:
+        for url in urls[1:] if paths else ():
             sweep.send(client, method, url)
         url = urls[0]
         if method in ("get", "delete"):
-            for value in QUERY_VALUES:
+            for value in query_values:
                 sweep.send(client, method, url, data={name: value for name in query or ["q"]}
                            if method == "get" else None)
             continue
@@ -84,13 +84,13 @@ def _api_sweep(sweep, client, ops, ok, values=VALUES):
         for media in content.values():
             props.update(media.get("schema", {}).get("_props", {}))
         fields = sorted(props) or ["name"]
-        for raw in RAW_BODIES:
-            sweep.send(client, method, url, data=raw, content_type="application/json")
+        for body in raw:
+            sweep.send(client, method, url, data=body, content_type="application/json")
         for value in values:
             sweep.send(client, method, url, data=_surrogate_safe({f: value for f in fields}),
                        content_type="application/json")
         if "multipart/form-data" in content:
-            for value in QUERY_VALUES:
+            for value in query_values:
                 sweep.send(client, method, url, data={f: value for f in fields})
 
 
@@ -104,7 +104,7 @@ def _resolve_props(schema, ops):
             media.setdefault("schema", {})["_props"] = body.get("properties", {})
 
 
-def _page_sweep(sweep, client, ok):
+def _page_sweep(sweep, client, ok, query_values=QUERY_VALUES):
     for route, _ in page_routes():
         urls = list(_hostile_paths(route, ok))
         for url in urls[1:]:
@@ -116,7 +116,7 @@ def _page_sweep(sweep, client, ok):
         except Exception:
             html = ""
         names = sorted(set(FORM_NAME.findall(html)) - {"csrfmiddlewaretoken"}) + PAGE_QUERY_NAMES
-        for value in QUERY_VALUES:
+        for value in query_values:
             sweep.send(client, "get", url, data={n: value for n in PAGE_QUERY_NAMES})
             sweep.send(client, "post", url, data={n: value for n in names})
         sweep.send(client, "post", url, data=NESTED, content_type="application/json")
@@ -133,14 +133,19 @@ def test_no_hostile_input_gives_a_500(settings, tmp_path):
         user = world["users"][role]
         api = Client(raise_request_exception=True, HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
         t0 = time.monotonic()
-        # The supervisor gets every value; the engineers (their own tickets) a sample.
-        _api_sweep(sweep, api, ops, {**ok, "number": (world["depot"] if role == roles.DEPOT_ENGINEER
-                                                      else world["onsite"]).number},
-                   values=VALUES if role == roles.SUPERVISOR else VALUES[:3] + VALUES[5:7])
+        # The supervisor gets everything; the engineers (on their own tickets, where the
+        # work actions get past the permission checks) a sample of bodies and values.
+        if role == roles.SUPERVISOR:
+            _api_sweep(sweep, api, ops, ok)
+        else:
+            number = (world["depot"] if role == roles.DEPOT_ENGINEER else world["onsite"]).number
+            _api_sweep(sweep, api, [op for op in ops if "{number}" in op[1] and op[0] == "post"],
+                       {**ok, "number": number}, values=[VALUES[0], VALUES[3], VALUES[5], VALUES[8], VALUES[12]],
+                       paths=False, query_values=QUERY_VALUES[:2], raw=RAW_BODIES[:6])
         t1 = time.monotonic()
         page = Client(raise_request_exception=True)
         page.force_login(user)
-        _page_sweep(sweep, page, ok)
+        _page_sweep(sweep, page, ok, query_values=QUERY_VALUES if role == roles.SUPERVISOR else QUERY_VALUES[:3])
         if os.environ.get("HOSTILE_REPORT"):
             print(f"{role}: api {t1 - t0:.0f} s, pages {time.monotonic() - t1:.0f} s")
     if os.environ.get("HOSTILE_REPORT"):

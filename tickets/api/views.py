@@ -8,7 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from .. import services
-from ..selectors import visible_tickets
+from ..selectors import visible_customers, visible_tickets, visible_units
 from ..uploads import serve_upload
 from ..filtersets import CustomerFilterSet, ProductModelFilterSet
 from ..models import Customer, ProductModel, ProductUnit
@@ -60,6 +60,9 @@ class CustomerViewSet(ReadWriteViewSet):
     write_serializer_class = CustomerWriteSerializer
     filterset_class = CustomerFilterSet
 
+    def get_queryset(self):
+        return visible_customers(self.request.user).prefetch_related("phones")
+
     def perform_write(self, customer, data):
         if customer is None:
             return services.create_customer(by=self.request.user, **data)
@@ -88,6 +91,9 @@ class UnitViewSet(ReadWriteViewSet):
     serializer_class = UnitSerializer
     write_serializer_class = UnitWriteSerializer
     filterset_class = ProductUnitFilterSet
+
+    def get_queryset(self):
+        return visible_units(self.request.user).select_related("model", "customer")
 
     def perform_write(self, unit, data):
         if unit is None:
