@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -19,9 +21,10 @@ urlpatterns = [
     path("api/", include("aftersales.api_urls")),
     # The schema and its docs describe every endpoint: staff only (token or session).
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
-    # The split view serves its script as a file, so the strict Content-Security-Policy holds.
-    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(
-        url_name="schema", permission_classes=[IsAuthenticated])), name="api-docs"),
+    # The split view serves its script as a file, so script-src stays 'self'; Swagger UI
+    # injects <style> elements, so this one page allows inline styles (never scripts).
+    path("api/docs/", login_required(csp_update({"style-src": [UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(
+        url_name="schema", permission_classes=[IsAuthenticated]))), name="api-docs"),
 ]
 # Uploads (proofs of purchase, depot photos, signatures) are personal data: they are
 # served only by views that check who may see the ticket, never from MEDIA_URL.

@@ -59,9 +59,10 @@ def _require_depot(ticket, by, *, perm="dispatch.add_depotreceipt"):
         raise TransitionNotAllowed(_("Only carry-in and mail-in tickets go through the depot."))
     if not by.has_perm(perm) and not by.has_perm("tickets.record_on_behalf"):
         raise PermissionDenied(_("Only depot staff can do this."))
-    # Like onsite actions: the assigned engineer, a depot lead, a dispatcher on their
-    # behalf, or the spare-parts desk (depot staff who do not work jobs themselves).
-    if not (ticket.assignee_id == by.pk or by.has_perm("dispatch.lead_depot")
+    # Like onsite actions: the assigned engineer (anyone on the bench while the unit is
+    # not assigned yet), a depot lead, a dispatcher on their behalf, or the spare-parts
+    # desk (depot staff who do not work jobs themselves).
+    if not (ticket.assignee_id in (None, by.pk) or by.has_perm("dispatch.lead_depot")
             or by.has_perm("tickets.record_on_behalf") or not by.has_perm("tickets.work_ticket")):
         raise PermissionDenied(_("Only the assigned engineer or a depot lead can do this on %(number)s.") % {
             "number": ticket.number})
@@ -162,7 +163,6 @@ def return_to_customer(ticket, *, by, now, method, tracking=""):
 
 # --- field jobs ---------------------------------------------------------------------------
 
-@transaction.atomic
 def _check_field_job_records(by, customer, unit):
     """A field job may not become a way into records the engineer could not see: only the
     customers and units of their own jobs, unless a dispatcher records it."""
@@ -178,6 +178,7 @@ def _check_field_job_records(by, customer, unit):
                                  "ask a dispatcher to record it."))
 
 
+@transaction.atomic
 def enter_field_job(*, by, now, engineer, customer, unit, category, service_type, fault_description,
                     received_at, arrived_at=None, started_at=None, priority=choices.Priority.NORMAL,
                     fault_code=None, completion=None):

@@ -315,8 +315,12 @@ def test_return_before_the_job_is_finished_is_a_conflict(api_client, depot_engin
 # --- field jobs ------------------------------------------------------------------------------
 
 @pytest.fixture
-def after_t0(time_machine):
-    """Field jobs may be back-dated at most BACKDATE_LIMIT_DAYS: enter them shortly after T0."""
+def after_t0(time_machine, make_ticket, dispatcher, engineer, unit):
+    """Field jobs may be back-dated at most BACKDATE_LIMIT_DAYS: enter them shortly after T0.
+    The engineer already had a job for this customer (an engineer may enter field jobs only
+    for customers of their own jobs, issue 8 item 6)."""
+    earlier = make_ticket(now=T0 - timedelta(days=1))
+    ticket_services.assign_ticket(earlier, engineer, by=dispatcher, now=T0 - timedelta(days=1))
     time_machine.move_to(T0 + timedelta(hours=5), tick=True)
 
 def field_job(unit, engineer, **overrides):
@@ -355,7 +359,7 @@ def test_field_job_times_out_of_order_are_400(api_client, engineer, unit, after_
     response = api_client(engineer).post(FIELD_JOBS, body, format="json")
     assert response.status_code == 400
     assert response.data["code"] == "invalid"
-    assert not unit.tickets.exists()
+    assert not unit.tickets.filter(channel="field").exists()
 
 
 def test_field_job_in_the_future_is_400_on_the_field(api_client, engineer, unit):
@@ -380,7 +384,7 @@ def test_field_job_input_errors_are_per_field(api_client, engineer, agent, unit,
 def test_engineer_cannot_enter_a_field_job_for_someone_else(api_client, engineer, other_engineer, unit, after_t0):
     response = api_client(engineer).post(FIELD_JOBS, field_job(unit, other_engineer), format="json")
     assert response.status_code == 403
-    assert not unit.tickets.exists()
+    assert not unit.tickets.filter(channel="field").exists()
 
 
 @pytest.mark.parametrize("role", ["tech_support", "manager", "quality"])

@@ -124,14 +124,14 @@ def test_a_field_job_received_in_2000_is_refused(api_client, engineer, unit, mai
     assert not Ticket.objects.exists() and not mailoutbox
 
 
-def test_the_service_bounds_back_dated_field_jobs(engineer, unit, now, settings):
+def test_the_service_bounds_back_dated_field_jobs(dispatcher, engineer, unit, now, settings):
     settings.BACKDATE_LIMIT_DAYS = 2
     with pytest.raises(InvalidInput):
         dispatch_services.enter_field_job(
-            by=engineer, now=now, engineer=engineer, customer=unit.customer, unit=unit, category="repair",
+            by=dispatcher, now=now, engineer=engineer, customer=unit.customer, unit=unit, category="repair",
             service_type="onsite", fault_description="x", received_at=now - timedelta(days=2, minutes=1))
     ticket = dispatch_services.enter_field_job(
-        by=engineer, now=now, engineer=engineer, customer=unit.customer, unit=unit, category="repair",
+        by=dispatcher, now=now, engineer=engineer, customer=unit.customer, unit=unit, category="repair",
         service_type="onsite", fault_description="x", received_at=now - timedelta(days=1))
     note = ticket.events.get(kind=choices.EventKind.NOTE, data__field_job=True)
     assert note.data["back_dated"] is True and "back-dated" in note.message
