@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 
+from aftersales import health
 from staff import views as staff_views
 
 urlpatterns = [
@@ -19,6 +20,9 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("api/", include("aftersales.api_urls")),
+    # Operators: liveness, and database + broker + sweep age (health/README in aftersales/health.py).
+    path("health/live/", health.live, name="health-live"),
+    path("health/", health.HealthView.as_view(), name="health"),
     # The schema and its docs describe every endpoint: staff only (token or session).
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
     # The split view serves its script as a file, so script-src stays 'self'; Swagger UI

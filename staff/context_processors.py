@@ -13,6 +13,7 @@ _NAV = [
     (_("Customers"), "tickets:customer_list", "tickets.view_customer"),
     (_("Escalations"), "tickets:escalations", "tickets.acknowledge_escalation"),
     (_("Inbox"), "staff:inbox", None),
+    (_("System"), "staff:system_status", "tickets.acknowledge_escalation"),
 ]
 
 

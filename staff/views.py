@@ -53,3 +53,17 @@ def bad_request(request, exception=None):
     """400 page that says what was wrong (the message of BadRequest / SuspiciousOperation)."""
     message = str(exception) if isinstance(exception, BadRequest) and str(exception) else ""
     return render(request, "400.html", {"message": message}, status=400)
+
+
+@login_required
+def system_status(request):
+    """Supervisors: when the SLA sweep last ran and how far behind it is."""
+    from django.core.exceptions import PermissionDenied
+
+    from tickets.selectors import sweep_status
+
+    if not request.user.has_perm("tickets.acknowledge_escalation"):
+        raise PermissionDenied
+    status = sweep_status(now=timezone.now())
+    status["stale"] = status["age"] is None or status["age"].total_seconds() > status["stale_after_seconds"]
+    return render(request, "staff/system_status.html", {"status": status})

@@ -92,3 +92,30 @@ def phone_prefix(term):
 
 def customer_units(customer):
     return customer.units.select_related("model__product_line").order_by("-created_at")
+
+
+def record_sweep_run(name, *, started_at, finished_at, raised):
+    """The worker's heartbeat: when the sweep last ran (one row per task)."""
+    from .models import SweepRun
+
+    SweepRun.objects.update_or_create(name=name, defaults={
+        "started_at": started_at, "finished_at": finished_at, "raised": raised})
+
+
+def sweep_status(*, now):
+    """The sweep's last run, its age, and its lag: how long the oldest clock that is due
+    has been waiting (0 when nothing is due). Read with two indexed queries."""
+    from django.conf import settings
+
+    from .models import SweepRun
+
+    run = SweepRun.objects.filter(name="sla_sweep").first()
+    oldest_due = (SlaClock.objects.filter(next_due_at__lte=now).order_by("next_due_at")
+                  .values_list("next_due_at", flat=True).first())
+    return {
+        "last_run": run,
+        "age": (now - run.finished_at) if run else None,
+        "lag": (now - oldest_due) if oldest_due else None,
+        "interval_seconds": settings.SLA_SWEEP_SECONDS,
+        "stale_after_seconds": max(3 * settings.SLA_SWEEP_SECONDS, 180),
+    }

@@ -15,5 +15,9 @@ def auto_close_completed_tickets():
 def sla_sweep():
     """Every minute (beat): raise due SLA warnings and escalations, each exactly once."""
     from .escalations import sweep
+    from .selectors import record_sweep_run
 
-    return sweep(now=timezone.now())
+    now = timezone.now()
+    raised = sweep(now=now)
+    record_sweep_run("sla_sweep", started_at=now, finished_at=timezone.now(), raised=raised)
+    return raised

@@ -6,3 +6,4 @@ from .sla import (  # noqa: F401
     LEVEL_ORDER, BusinessCalendar, CalendarDay, ClockKind, ClockOutcome, Escalation, EscalationLevel, SlaClock,
     SlaPolicy, Weekday, WorkingHours,
 )
+from .heartbeat import SweepRun  # noqa: F401,E402
