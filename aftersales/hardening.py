@@ -8,7 +8,7 @@
 """
 import json
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
@@ -63,10 +63,15 @@ class RejectNulMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    def _refuse(self, request, message):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message, "code": "bad_request"}, status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
     def __call__(self, request):
         message = _("The request contains a NUL character.")
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            return self._refuse(request, message)
         content_type = request.META.get("CONTENT_TYPE", "")
         if request.method == "POST" and content_type.startswith(("application/x-www-form-urlencoded",
                                                                    "multipart/form-data")):
@@ -75,5 +80,5 @@ class RejectNulMiddleware:
             except Exception:  # malformed multipart: Django's own 400 follows
                 return self.get_response(request)
             if any("\x00" in key or any("\x00" in v for v in post.getlist(key)) for key in post):
-                return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+                return self._refuse(request, message)
         return self.get_response(request)

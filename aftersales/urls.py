@@ -34,3 +34,4 @@ urlpatterns = [
 # served only by views that check who may see the ticket, never from MEDIA_URL.
 
 handler400 = "staff.views.bad_request"
+handler404 = "staff.views.not_found"

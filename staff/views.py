@@ -3,6 +3,7 @@ from django.core.exceptions import BadRequest
 from django.utils.translation import gettext as _
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -50,9 +51,21 @@ def mark_read(request):
 
 
 def bad_request(request, exception=None):
-    """400 page that says what was wrong (the message of BadRequest / SuspiciousOperation)."""
+    """400 page that says what was wrong (the message of BadRequest / SuspiciousOperation);
+    JSON under /api/."""
     message = str(exception) if isinstance(exception, BadRequest) and str(exception) else ""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message or _("Bad request"), "code": "bad_request"}, status=400)
     return render(request, "400.html", {"message": message}, status=400)
+
+
+def not_found(request, exception=None):
+    """Django's 404 page; JSON under /api/ (the API documents JSON answers only)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
 
 
 @login_required

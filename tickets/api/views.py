@@ -100,7 +100,8 @@ class UnitViewSet(ReadWriteViewSet):
             return services.create_unit(by=self.request.user, **data)
         return services.update_unit(unit, by=self.request.user, **data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY, (200, "image/png"): OpenApiTypes.BINARY,
+                            (200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def proof(self, request, pk=None):
         """The proof of purchase as uploaded (JPEG, PNG or PDF), to those who see every
