@@ -21,22 +21,22 @@ browser:
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
 
 migrate: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_holidays
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_holidays
 
 demo: migrate
-	$(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 
 # Web + Celery worker + beat on the embedded defaults (SQLite, file-system broker).
 run: demo
 	DEBUG=$${DEBUG:-1} PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
 
 test: install browser
-	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=aftersales.settings_test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: install
-	$(PY) manage.py check
+	DEBUG=1 $(PY) manage.py check
 	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=service.example.com \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
@@ -44,8 +44,8 @@ bench: install
 	$(PY) -m bench $(BENCH_ARGS)
 
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --ignore=tests
-	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --ignore=tests
+	DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
 	rm -rf var staticfiles

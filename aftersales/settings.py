@@ -4,6 +4,7 @@ With nothing set, the app runs on one machine with no services: SQLite in var/ a
 Celery's file-system broker. Set DATABASE_URL and REDIS_URL (or CELERY_BROKER_URL) to
 run on PostgreSQL and Redis.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -21,8 +22,15 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env("DEBUG")
-# The fallback key only ever serves DEBUG/local runs; production must set SECRET_KEY.
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-local-only-key-set-SECRET_KEY-in-production")
+# The fallback key only ever serves DEBUG runs (make run); without DEBUG the app refuses
+# to start unless SECRET_KEY is set, so a deployment can never run on the repository's key.
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("SECRET_KEY is not set. Set it in the environment (DEBUG=0 needs a real key).")
+    SECRET_KEY = "insecure-local-only-key-set-SECRET_KEY-in-production"
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -42,6 +50,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
+    "health_check",
     "staff",
     "tickets",
     "dispatch",
@@ -51,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "aftersales.hardening.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 answer
 ]
 
 ROOT_URLCONF = "aftersales.urls"
@@ -93,6 +106,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # A persistent connection cut by the server (failover, pg_terminate_backend, idle
+    # timeout) is tested before each request reuses it and replaced, instead of one 500.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -105,15 +121,33 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 # Fewer queries per request (issue 12): a role's permissions and names in one query, cached
-# (staff/backends.py); sessions read from the cache, written through to the database.
-AUTHENTICATION_BACKENDS = ["staff.backends.RoleBackend"]
+# (staff/backends.py, in AUTHENTICATION_BACKENDS below); sessions read from the cache, written through to the database.
 PERMISSION_CACHE_SECONDS = env.int("PERMISSION_CACHE_SECONDS", default=300)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins per username and per client address before a cool-down.
+# Login throttling (django-axes, in the database): failures per account and, separately,
+# per client address before a cool-down (staff/throttle.py).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 LOGIN_COOLDOWN_SECONDS = env.int("LOGIN_COOLDOWN_SECONDS", default=300)
+# Behind a reverse proxy: the META key of the header it sets to the client address
+# (e.g. HTTP_X_REAL_IP or HTTP_X_FORWARDED_FOR). Unset: the peer address; no header is trusted.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "staff.backends.RoleBackend",  # ModelBackend with the role permissions cached (issue 12)
+]
+AXES_HANDLER = "staff.throttle.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 1  # see AccountAndAddressHandler.get_failures: the real limits are above
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_COOLDOWN_SECONDS)
+AXES_RESET_ON_SUCCESS = False  # a valid sign-in must not wipe guesses at other accounts
+AXES_CLIENT_IP_CALLABLE = "staff.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "staff.throttle.locked_out"
+AXES_USERNAME_CALLABLE = "staff.throttle.username_of"
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password"]
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
@@ -170,8 +204,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Enqueueing must never break a web request when the broker is down (SPEC §11).
-CELERY_BROKER_CONNECTION_MAX_RETRIES = 1
+CELERY_BROKER_CONNECTION_RETRY = True
+# The worker and beat ride out broker outages of any length and catch up on their own
+# (the sweep raises whatever fell due meanwhile). Web requests enqueue nothing, so no
+# request ever waits on these retries.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 SLA_SWEEP_SECONDS = env.float("SLA_SWEEP_SECONDS", default=60.0)
 HOLIDAY_COUNTRY = env.str("HOLIDAY_COUNTRY", default="CN")  # statutory holidays loaded yearly
@@ -219,6 +256,11 @@ SURVEY_RATE_PER_MINUTE = env.int("SURVEY_RATE_PER_MINUTE", default=20)
 # Complaint first-reply targets in working minutes (SPEC §8: 1 working day; major 4 h).
 COMPLAINT_REPLY_MINUTES = {"general": env.int("COMPLAINT_REPLY_MINUTES_GENERAL", default=540),
                            "major": env.int("COMPLAINT_REPLY_MINUTES_MAJOR", default=240)}
+# Times reported afterwards (field jobs, arrival/start/completion entered late) may be at
+# most this many days in the past; later than BACKDATE_NOTE_MINUTES they are marked as
+# back-dated on the timeline.
+BACKDATE_LIMIT_DAYS = env.int("BACKDATE_LIMIT_DAYS", default=7)
+BACKDATE_NOTE_MINUTES = env.int("BACKDATE_NOTE_MINUTES", default=15)
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -228,6 +270,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "aftersales.hardening.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "aftersales.api.StableCursorPagination",
     "PAGE_SIZE": 50,
@@ -241,6 +288,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "aftersales.schema.postprocess",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",  # served locally: the app must work offline
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -282,6 +333,28 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own origin, no
+# inline script, no inline handlers, no eval; images also as data:/blob: (signature pad,
+# photo previews). Violations are reported to CSP_REPORT_URI when set.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+if env.str("CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = env.str("CSP_REPORT_URI")
 
 LOGGING = {
     "version": 1,

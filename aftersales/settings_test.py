@@ -1,5 +1,9 @@
 """Test settings: production-like, but plain HTTP, fast hashing and eager-safe Celery."""
-from .settings import *  # noqa: F401,F403
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-key-not-for-any-deployment")  # settings refuse to start without one
+
+from .settings import *  # noqa: E402,F401,F403
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -1,5 +1,6 @@
 """Engineers and the depot bench (SPEC §5, issue: dispatch board and job flows)."""
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +47,7 @@ class DepotReceipt(models.Model):
     """A carry-in or mail-in unit received at the depot bench (送修/寄修)."""
 
     ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, related_name="depot_receipt")
-    condition = models.TextField(_("condition on receipt"))
+    condition = models.TextField(_("condition on receipt"), max_length=5000, validators=[MaxLengthValidator(5000)])
     accessories = models.CharField(_("accessories received"), max_length=300, blank=True)
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     received_at = models.DateTimeField(_("received at"))
@@ -60,6 +61,8 @@ class DepotReceipt(models.Model):
     class Meta:
         verbose_name = _("depot receipt")
         verbose_name_plural = _("depot receipts")
+        # Granted per user in the admin (a depot lead); the supervisor role has it.
+        permissions = [("lead_depot", _("Can act on any depot job (depot lead)"))]
 
 
 class DepotPhoto(models.Model):
@@ -88,7 +91,7 @@ class BenchTest(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="bench_tests")
     kind = models.CharField(_("test"), max_length=12, choices=Kind.choices)
     result = models.CharField(_("result"), max_length=16, choices=Result.choices)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)])
     tested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     tested_at = models.DateTimeField(_("tested at"))
 

@@ -9,6 +9,7 @@ from tickets import choices, services as ticket_services
 from tickets.choices import EventKind, ServiceType, Status
 from tickets.exceptions import Conflict, InvalidInput, PermissionDenied, TransitionNotAllowed
 from tickets.models import Ticket
+from tickets.services.base import check_reported_time, is_back_dated
 from tickets.warranty import assess_unit
 
 from .models import BenchTest, DepotPhoto, DepotReceipt, EngineerProfile, EngineerStatus
@@ -207,9 +208,15 @@ def reassign(ticket, engineer, *, by, now, reason, expected_assignee_id, overrid
 def _require_depot(ticket, by, *, perm="dispatch.add_depotreceipt"):
     if ticket.service_type not in DEPOT_TYPES:
         raise TransitionNotAllowed(_("Only carry-in and mail-in tickets go through the depot."))
-    depot_staff = by.has_perm(perm)
-    if not (depot_staff or ticket.assignee_id == by.pk or by.has_perm("tickets.record_on_behalf")):
+    if not by.has_perm(perm) and not by.has_perm("tickets.record_on_behalf"):
         raise PermissionDenied(_("Only depot staff can do this."))
+    # Like onsite actions: the assigned engineer (anyone on the bench while the unit is
+    # not assigned yet), a depot lead, a dispatcher on their behalf, or the spare-parts
+    # desk (depot staff who do not work jobs themselves).
+    if not (ticket.assignee_id in (None, by.pk) or by.has_perm("dispatch.lead_depot")
+            or by.has_perm("tickets.record_on_behalf") or not by.has_perm("tickets.work_ticket")):
+        raise PermissionDenied(_("Only the assigned engineer or a depot lead can do this on %(number)s.") % {
+            "number": ticket.number})
 
 
 @transaction.atomic
@@ -308,6 +315,21 @@ def return_to_customer(ticket, *, by, now, method, tracking=""):
 
 # --- field jobs ---------------------------------------------------------------------------
 
+def _check_field_job_records(by, customer, unit):
+    """A field job may not become a way into records the engineer could not see: only the
+    customers and units of their own jobs, unless a dispatcher records it."""
+    from tickets.selectors import visible_customers, visible_units
+
+    if unit is not None and unit.customer_id != customer.pk:
+        raise InvalidInput(_("This unit belongs to another customer."))
+    if by.has_perm("tickets.record_on_behalf"):
+        return
+    if not visible_customers(by).filter(pk=customer.pk).exists() or (
+            unit is not None and not visible_units(by).filter(pk=unit.pk).exists()):
+        raise PermissionDenied(_("You can enter a field job only for customers and units of your own jobs; "
+                                 "ask a dispatcher to record it."))
+
+
 @transaction.atomic
 def enter_field_job(*, by, now, engineer, customer, unit, category, service_type, fault_description,
                     received_at, arrived_at=None, started_at=None, priority=choices.Priority.NORMAL,
@@ -315,11 +337,12 @@ def enter_field_job(*, by, now, engineer, customer, unit, category, service_type
     """A job an engineer took directly in the field, entered afterwards with its real
     times. `completion` (optional) holds the complete() arguments incl. `at`. When a
     dispatcher enters it, each step is recorded as on the engineer's behalf."""
+    _check_field_job_records(by, customer, unit)
     times = [t for t in (received_at, arrived_at, started_at, (completion or {}).get("at")) if t]
     if any(later < earlier for earlier, later in zip(times, times[1:])):
         raise InvalidInput(_("The times must follow each other: received, arrived, started, completed."))
-    if times[-1] > now:
-        raise InvalidInput(_("The time cannot be in the future."))
+    for at in times:  # never in the future, at most BACKDATE_LIMIT_DAYS ago
+        check_reported_time(at, now=now)
     ticket = ticket_services.create_ticket(
         by=by, now=received_at, customer=customer, unit=unit, channel=choices.Channel.FIELD, category=category,
         service_type=service_type, priority=priority, fault_description=fault_description, fault_code=fault_code)
@@ -330,6 +353,10 @@ def enter_field_job(*, by, now, engineer, customer, unit, category, service_type
         ticket = ticket_services.start_work(ticket, by=by, now=now, at=started_at)
     if completion:
         ticket = ticket_services.complete(ticket, by=by, now=now, **completion)
-    ticket_services.log_event(ticket, kind=EventKind.NOTE, by=by, now=now,
-                              data={"field_job": True}, text="field_job_entered", on_behalf_of=engineer if by.pk != engineer.pk else None)
+    data, params = {"field_job": True}, {}
+    if is_back_dated(received_at, now=now):
+        data.update(back_dated=True, received_at=received_at.isoformat())
+        params["back_dated_to"] = received_at.isoformat()
+    ticket_services.log_event(ticket, kind=EventKind.NOTE, by=by, now=now, data=data, text="field_job_entered",
+                              params=params, on_behalf_of=engineer if by.pk != engineer.pk else None)
     return ticket

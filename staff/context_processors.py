@@ -23,6 +23,7 @@ _NAV = [
     (_("Spare parts"), "spares:stock", "spares.view_stockmove"),
     (_("RMA"), "spares:rma_list", "spares.view_rma"),
     (_("Inbox"), "staff:inbox", None),
+    (_("System"), "staff:system_status", "tickets.acknowledge_escalation"),
 ]
 
 

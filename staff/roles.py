@@ -97,7 +97,7 @@ ROLE_PERMISSIONS = {
         "tickets.close_ticket", "tickets.cancel_ticket", "tickets.reopen_ticket", "tickets.add_note",
         "tickets.acknowledge_escalation", "tickets.change_ticket_priority",
         "dispatch.view_engineerprofile", "dispatch.change_engineerprofile", "dispatch.set_engineer_status",
-        "dispatch.view_board",
+        "dispatch.view_board", "dispatch.lead_depot",
         *_REPORTS, "quality.add_shipment", "quality.change_shipment",
         "quality.view_callback", "quality.follow_up_callback", "quality.add_complaint", *_COMPLAINTS_ALL,
         *_ALERTS, "quality.view_quality_dashboard", "quality.view_qasample", "quality.add_qasample",

@@ -6,4 +6,5 @@ app_name = "staff"
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.mark_read, name="mark_read"),
+    path("system/", views.system_status, name="system_status"),
 ]

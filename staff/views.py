@@ -1,5 +1,8 @@
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import BadRequest
+from django.utils.translation import gettext as _
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -63,5 +66,40 @@ def mark_read(request):
     ids = request.POST.getlist("id")
     if request.POST.get("all"):
         ids = list(request.user.notifications.filter(read_at__isnull=True).values_list("pk", flat=True))
-    services.mark_read(request.user, [i for i in ids if str(i).isdigit()], now=timezone.now())
+    bad = [i for i in ids if not (str(i).isascii() and str(i).isdecimal() and len(str(i)) <= 18)]
+    if bad:
+        raise BadRequest(_("“%(value)s” is not a valid id.") % {"value": str(bad[0])[:40]})
+    services.mark_read(request.user, [int(i) for i in ids], now=timezone.now())
     return redirect("staff:inbox")
+
+
+def bad_request(request, exception=None):
+    """400 page that says what was wrong (the message of BadRequest / SuspiciousOperation);
+    JSON under /api/."""
+    message = str(exception) if isinstance(exception, BadRequest) and str(exception) else ""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message or _("Bad request"), "code": "bad_request"}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+def not_found(request, exception=None):
+    """Django's 404 page; JSON under /api/ (the API documents JSON answers only)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+@login_required
+def system_status(request):
+    """Supervisors: when the SLA sweep last ran and how far behind it is."""
+    from django.core.exceptions import PermissionDenied
+
+    from tickets.selectors import sweep_status
+
+    if not request.user.has_perm("tickets.acknowledge_escalation"):
+        raise PermissionDenied
+    status = sweep_status(now=timezone.now())
+    status["stale"] = status["age"] is None or status["age"].total_seconds() > status["stale_after_seconds"]
+    return render(request, "staff/system_status.html", {"status": status})

@@ -26,6 +26,27 @@ def visible_tickets(user):
     return tickets.none()
 
 
+def visible_customers(user):
+    """Customers a user may look up: every customer for roles that see all tickets; an
+    engineer only the customers of their own jobs (pages, API and field jobs alike)."""
+    customers = Customer.objects.all()
+    if user.has_perm("tickets.view_all_tickets"):
+        return customers
+    if user.has_perm("tickets.view_customer"):
+        return customers.filter(pk__in=visible_tickets(user).values("customer_id"))
+    return customers.none()
+
+
+def visible_units(user):
+    """Units, by the same rule as customers: an engineer sees the units of their jobs."""
+    units = ProductUnit.objects.all()
+    if user.has_perm("tickets.view_all_tickets"):
+        return units
+    if user.has_perm("tickets.view_productunit"):
+        return units.filter(pk__in=visible_tickets(user).exclude(unit=None).values("unit_id"))
+    return units.none()
+
+
 def ticket_list(user):
     """The list page and the list endpoint: what each row shows, in a constant number of queries."""
     return visible_tickets(user).select_related(
@@ -73,3 +94,30 @@ def phone_prefix(term):
 
 def customer_units(customer):
     return customer.units.select_related("model__product_line").order_by("-created_at")
+
+
+def record_sweep_run(name, *, started_at, finished_at, raised):
+    """The worker's heartbeat: when the sweep last ran (one row per task)."""
+    from .models import SweepRun
+
+    SweepRun.objects.update_or_create(name=name, defaults={
+        "started_at": started_at, "finished_at": finished_at, "raised": raised})
+
+
+def sweep_status(*, now):
+    """The sweep's last run, its age, and its lag: how long the oldest clock that is due
+    has been waiting (0 when nothing is due). Read with two indexed queries."""
+    from django.conf import settings
+
+    from .models import SweepRun
+
+    run = SweepRun.objects.filter(name="sla_sweep").first()
+    oldest_due = (SlaClock.objects.filter(next_due_at__lte=now).order_by("next_due_at")
+                  .values_list("next_due_at", flat=True).first())
+    return {
+        "last_run": run,
+        "age": (now - run.finished_at) if run else None,
+        "lag": (now - oldest_due) if oldest_due else None,
+        "interval_seconds": settings.SLA_SWEEP_SECONDS,
+        "stale_after_seconds": max(3 * settings.SLA_SWEEP_SECONDS, 180),
+    }

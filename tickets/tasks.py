@@ -20,7 +20,11 @@ def sla_sweep():
     no run outlives the interval and the next beat never queues behind a long one."""
     from .escalations import sweep_batches
 
-    result = sweep_batches(now=timezone.now(), budget_seconds=settings.SLA_SWEEP_SECONDS / 2)
+    from .selectors import record_sweep_run
+
+    now = timezone.now()
+    result = sweep_batches(now=now, budget_seconds=settings.SLA_SWEEP_SECONDS / 2)
+    record_sweep_run("sla_sweep", started_at=now, finished_at=timezone.now(), raised=result.raised)
     if result.more:
         sla_sweep.delay()
     return result.raised

@@ -173,6 +173,13 @@ def _warranty_rechecked(p):
 
 @register("field_job_entered")
 def _field_job_entered(p):
+    if p["back_dated_to"]:
+        from datetime import datetime
+
+        from django.utils import timezone
+
+        at = timezone.localtime(datetime.fromisoformat(p["back_dated_to"])).strftime("%Y-%m-%d %H:%M")
+        return _("Field job entered afterwards, back-dated to %(at)s.") % {"at": at}
     return _("Field job entered afterwards with its real times.")
 
 

@@ -136,7 +136,8 @@ class DepotViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, number=None):
         return self._bench(self.get_object())
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY, (200, "image/png"): OpenApiTypes.BINARY,
+                            (200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>\d+)")
     def photo(self, request, number=None, photo_id=None):
         """One receipt photo as uploaded; 404 for a ticket you may not see."""

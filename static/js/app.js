@@ -107,3 +107,12 @@
     }
   });
 })();
+
+// Selects marked data-autosubmit send their form on change (no inline handlers: the
+// Content-Security-Policy forbids them).
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target.matches && target.matches("select[data-autosubmit]") && target.form) {
+    target.form.submit();
+  }
+});

@@ -325,6 +325,15 @@ def test_return_before_the_job_is_finished_is_a_conflict(api_client, depot_engin
 
 # --- field jobs ------------------------------------------------------------------------------
 
+@pytest.fixture
+def after_t0(time_machine, make_ticket, dispatcher, engineer, unit):
+    """Field jobs may be back-dated at most BACKDATE_LIMIT_DAYS: enter them shortly after T0.
+    The engineer already had a job for this customer (an engineer may enter field jobs only
+    for customers of their own jobs, issue 8 item 6)."""
+    earlier = make_ticket(now=T0 - timedelta(days=1))
+    ticket_services.assign_ticket(earlier, engineer, by=dispatcher, now=T0 - timedelta(days=1))
+    time_machine.move_to(T0 + timedelta(hours=5), tick=True)
+
 def field_job(unit, engineer, **overrides):
     body = {"engineer": engineer.pk, "customer": unit.customer.pk, "unit": unit.pk, "category": "repair",
             "service_type": "onsite", "fault_description": "Paper jam", "received_at": T0.isoformat(),
@@ -336,7 +345,7 @@ def field_job(unit, engineer, **overrides):
     return body
 
 
-def test_engineer_enters_own_field_job_with_real_times(api_client, engineer, unit):
+def test_engineer_enters_own_field_job_with_real_times(api_client, engineer, unit, after_t0):
     response = api_client(engineer).post(FIELD_JOBS, field_job(unit, engineer), format="json")
     assert response.status_code == 201, response.data
     body = response.data
@@ -346,7 +355,7 @@ def test_engineer_enters_own_field_job_with_real_times(api_client, engineer, uni
     assert body["service_report"]["work_done"] == "Cleared"
 
 
-def test_dispatcher_enters_a_field_job_on_the_engineers_behalf(api_client, dispatcher, engineer, unit):
+def test_dispatcher_enters_a_field_job_on_the_engineers_behalf(api_client, dispatcher, engineer, unit, after_t0):
     body = field_job(unit, engineer, completion=None, started_at=None)
     response = api_client(dispatcher).post(FIELD_JOBS, body, format="json")
     assert response.status_code == 201, response.data
@@ -356,12 +365,12 @@ def test_dispatcher_enters_a_field_job_on_the_engineers_behalf(api_client, dispa
     assert arrival.actor == dispatcher and arrival.on_behalf_of == engineer
 
 
-def test_field_job_times_out_of_order_are_400(api_client, engineer, unit):
+def test_field_job_times_out_of_order_are_400(api_client, engineer, unit, after_t0):
     body = field_job(unit, engineer, arrived_at=(T0 - timedelta(minutes=5)).isoformat())
     response = api_client(engineer).post(FIELD_JOBS, body, format="json")
     assert response.status_code == 400
     assert response.data["code"] == "invalid"
-    assert not unit.tickets.exists()
+    assert not unit.tickets.filter(channel="field").exists()
 
 
 def test_field_job_in_the_future_is_400_on_the_field(api_client, engineer, unit):
@@ -372,7 +381,7 @@ def test_field_job_in_the_future_is_400_on_the_field(api_client, engineer, unit)
     assert response.status_code == 400 and "received_at" in response.data
 
 
-def test_field_job_input_errors_are_per_field(api_client, engineer, agent, unit):
+def test_field_job_input_errors_are_per_field(api_client, engineer, agent, unit, after_t0):
     client = api_client(engineer)
     empty = client.post(FIELD_JOBS, {}, format="json")
     assert empty.status_code == 400
@@ -383,13 +392,13 @@ def test_field_job_input_errors_are_per_field(api_client, engineer, agent, unit)
     assert "engineer" in client.post(FIELD_JOBS, field_job(unit, agent), format="json").data
 
 
-def test_engineer_cannot_enter_a_field_job_for_someone_else(api_client, engineer, other_engineer, unit):
+def test_engineer_cannot_enter_a_field_job_for_someone_else(api_client, engineer, other_engineer, unit, after_t0):
     response = api_client(engineer).post(FIELD_JOBS, field_job(unit, other_engineer), format="json")
     assert response.status_code == 403
-    assert not unit.tickets.exists()
+    assert not unit.tickets.filter(channel="field").exists()
 
 
 @pytest.mark.parametrize("role", ["tech_support", "manager", "quality"])
-def test_roles_that_neither_log_nor_work_tickets_get_403(api_client, engineer, unit, role, request):
+def test_roles_that_neither_log_nor_work_tickets_get_403(api_client, engineer, unit, role, request, after_t0):
     response = api_client(request.getfixturevalue(role)).post(FIELD_JOBS, field_job(unit, engineer), format="json")
     assert response.status_code == 403

@@ -106,7 +106,14 @@ def test_queue_is_ordered_by_response_deadline(make_ticket):
 
 # --- field jobs -------------------------------------------------------------------------
 
-def test_engineer_enters_own_field_job_with_real_times(unit, engineer):
+@pytest.fixture
+def known_customer(make_ticket, dispatcher, engineer):
+    """An engineer enters field jobs only for customers of their own jobs (issue 8 item 6)."""
+    earlier = make_ticket(now=T0 - timedelta(days=1))
+    ticket_services.assign_ticket(earlier, engineer, by=dispatcher, now=T0 - timedelta(days=1))
+    return earlier
+
+def test_engineer_enters_own_field_job_with_real_times(unit, engineer, known_customer):
     now = T0 + timedelta(hours=5)
     ticket = services.enter_field_job(
         by=engineer, now=now, engineer=engineer, customer=unit.customer, unit=unit,
@@ -131,7 +138,7 @@ def test_dispatcher_entering_a_field_job_is_marked_on_behalf(unit, dispatcher, e
     assert arrival.actor == dispatcher and arrival.on_behalf_of == engineer
 
 
-def test_field_job_times_must_be_in_order_and_not_in_future(unit, engineer):
+def test_field_job_times_must_be_in_order_and_not_in_future(unit, engineer, known_customer):
     common = dict(by=engineer, engineer=engineer, customer=unit.customer, unit=unit, category="repair",
                   service_type="onsite", fault_description="x")
     with pytest.raises(InvalidInput):
@@ -139,7 +146,7 @@ def test_field_job_times_must_be_in_order_and_not_in_future(unit, engineer):
                                  arrived_at=T0, **common)
     with pytest.raises(InvalidInput):
         services.enter_field_job(now=T0, received_at=T0 + timedelta(hours=1), **common)
-    assert not unit.tickets.exists()
+    assert not unit.tickets.filter(channel="field").exists()
 
 
 def test_engineer_cannot_enter_a_field_job_for_someone_else(unit, engineer, other_engineer):

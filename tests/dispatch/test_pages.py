@@ -169,7 +169,9 @@ def test_engineer_cannot_open_someone_elses_depot_job(client, depot_job, other_e
     assert login(client, other_engineer).get(reverse("dispatch:depot", args=[depot_job.number])).status_code == 404
 
 
-def test_field_job_page_by_engineer(client, engineer, unit):
+def test_field_job_page_by_engineer(client, engineer, unit, make_ticket, dispatcher):
+    # The engineer had a job for this customer (field jobs only for customers of one's jobs).
+    ticket_services.assign_ticket(make_ticket(), engineer, by=dispatcher, now=timezone.now())
     phone = CustomerPhoneFactory(customer=unit.customer, raw="138 1234 5678")
     now = timezone.localtime()
     fmt = "%Y-%m-%dT%H:%M"

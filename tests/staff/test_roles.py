@@ -1,6 +1,7 @@
 """Roles, departments and the system user come from data migrations (STYLE: a fresh
 database is complete after `migrate`)."""
 import pytest
+from django.test import RequestFactory
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group, Permission
 
@@ -66,8 +67,9 @@ def test_system_user_exists_and_cannot_sign_in():
     system = get_user_model().objects.get(username="system")
     assert system.is_active is False
     assert system.has_usable_password() is False
-    assert authenticate(username="system", password="") is None
-    assert authenticate(username="system", password="system") is None
+    request = RequestFactory().post("/login/")  # django-axes needs the request
+    assert authenticate(request, username="system", password="") is None
+    assert authenticate(request, username="system", password="system") is None
 
 
 def test_departments_exist():

@@ -63,10 +63,10 @@ def test_roles_without_intake_cannot_create_customers(api_client, user, request)
     assert response.status_code == 403
 
 
-def test_customer_list_and_phone_search(api_client, engineer):
+def test_customer_list_and_phone_search(api_client, agent):
     wanted = CustomerPhoneFactory(raw="139 1111 2222").customer
     CustomerPhoneFactory(raw="137 0000 0000")
-    client = api_client(engineer)  # engineers may look customers up (view_customer)
+    client = api_client(agent)  # engineers see only their jobs' customers (tests/hardening/test_access.py)
     assert len(client.get(CUSTOMERS).data["results"]) == 2
     rows = client.get(CUSTOMERS, {"phone": "+86 13911112222"}).data["results"]
     assert [r["id"] for r in rows] == [wanted.pk]
@@ -251,7 +251,8 @@ def test_unit_update_to_a_taken_serial_is_400(api_client, agent):
 def test_read_only_roles_cannot_edit_units(api_client, user, request):
     unit = ProductUnitFactory(proof_verified=False)
     client = api_client(request.getfixturevalue(user))
-    assert client.get(f"{UNITS}{unit.pk}/").status_code == 200
+    # Engineers see only the units of their own jobs (issue 8 item 8).
+    assert client.get(f"{UNITS}{unit.pk}/").status_code == (404 if user == "engineer" else 200)
     assert client.patch(f"{UNITS}{unit.pk}/", {"proof_verified": True}, format="json").status_code == 403
 
 

@@ -1,7 +1,6 @@
 """Ticket serializers: the read representations, the intake input, and one input
 serializer per lifecycle action. None of them sets a status or saves a ticket: the
 views hand `validated_data` to tickets.services."""
-from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,6 +19,8 @@ from ..models import (
     Ticket,
     TicketEvent,
 )
+from ..exceptions import InvalidInput
+from ..services.base import check_reported_time
 from ..uploads import signature_from_data_url
 
 TEXT_LIMIT = 5000
@@ -198,9 +199,10 @@ class EventTimeField(serializers.DateTimeField):
 
     def to_internal_value(self, value):
         at = super().to_internal_value(value)
-        if at > self.context["now"] + timedelta(minutes=1):
-            raise serializers.ValidationError(_("The time cannot be in the future."))
-        return at
+        try:
+            return check_reported_time(at, now=self.context["now"])
+        except InvalidInput as invalid:
+            raise serializers.ValidationError(str(invalid)) from None
 
 
 OVERRIDE_HELP = _("Needed when the engineer is off duty, lacks the product line's skill or does not do this "
@@ -262,6 +264,8 @@ class CompleteSerializer(serializers.Serializer):
 
     def to_internal_value(self, data):
         """Report a missing confirmation together with the other missing fields."""
+        if not isinstance(data, dict):
+            return super().to_internal_value(data)  # "Invalid data. Expected a dictionary…" (400)
         missing = not (data.get("customer_confirmation") or data.get("customer_signature"))
         try:
             value = super().to_internal_value(data)

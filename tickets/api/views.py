@@ -8,7 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from .. import services
-from ..selectors import visible_tickets
+from ..selectors import visible_customers, visible_tickets, visible_units
 from ..uploads import serve_upload
 from ..filtersets import CustomerFilterSet, ProductModelFilterSet
 from ..models import Customer, ProductModel, ProductUnit
@@ -60,6 +60,9 @@ class CustomerViewSet(ReadWriteViewSet):
     write_serializer_class = CustomerWriteSerializer
     filterset_class = CustomerFilterSet
 
+    def get_queryset(self):
+        return visible_customers(self.request.user).prefetch_related("phones")
+
     def perform_write(self, customer, data):
         if customer is None:
             return services.create_customer(by=self.request.user, **data)
@@ -89,12 +92,16 @@ class UnitViewSet(ReadWriteViewSet):
     write_serializer_class = UnitWriteSerializer
     filterset_class = ProductUnitFilterSet
 
+    def get_queryset(self):
+        return visible_units(self.request.user).select_related("model", "customer")
+
     def perform_write(self, unit, data):
         if unit is None:
             return services.create_unit(by=self.request.user, **data)
         return services.update_unit(unit, by=self.request.user, **data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY, (200, "image/png"): OpenApiTypes.BINARY,
+                            (200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def proof(self, request, pk=None):
         """The proof of purchase as uploaded (JPEG, PNG or PDF), to those who see every

@@ -7,3 +7,4 @@ from .sla import (  # noqa: F401
     SlaPolicy, Weekday, WorkingHours,
 )
 from .completions import Completion  # noqa: F401,E402
+from .heartbeat import SweepRun  # noqa: F401,E402

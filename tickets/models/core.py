@@ -1,6 +1,7 @@
 """Records of the service center (SPEC §2): customers, product models and units, fault
 codes, tickets and their append-only timeline."""
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.contrib.postgres.indexes import OpClass
@@ -68,14 +69,14 @@ class FaultCode(models.Model):
 class Customer(models.Model):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"), blank=True)
-    address = models.TextField(_("address"), blank=True)
+    address = models.TextField(_("address"), blank=True, max_length=500, validators=[MaxLengthValidator(500)])
     area = models.CharField(_("area"), max_length=10, choices=choices.Area.choices, default=choices.Area.URBAN)
     customer_type = models.CharField(
         _("customer type"), max_length=10, choices=choices.CustomerType.choices,
         default=choices.CustomerType.CONSUMER,
     )
     is_vip = models.BooleanField(_("VIP"), default=False)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -124,13 +125,22 @@ class CustomerPhone(models.Model):
         return self.raw or self.number
 
 
+def validate_not_in_future(value):
+    """A purchase date cannot be later than today (the center's date)."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    if value and value > timezone.localdate():
+        raise ValidationError(_("The purchase date cannot be in the future."), code="future")
+
+
 class ProductUnit(models.Model):
     model = models.ForeignKey(ProductModel, on_delete=models.PROTECT, related_name="units", verbose_name=_("model"))
     serial_number = models.CharField(_("serial number"), max_length=80)
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="units", verbose_name=_("customer")
     )
-    purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
+    purchase_date = models.DateField(_("purchase date"), null=True, blank=True, validators=[validate_not_in_future])
     invoice_number = models.CharField(_("invoice number"), max_length=80, blank=True)
     proof_image = models.FileField(
         _("proof of purchase"), upload_to="proofs/%Y/%m/", blank=True, validators=[validate_upload]
@@ -181,7 +191,7 @@ class Ticket(models.Model):
     priority = models.CharField(
         _("priority"), max_length=10, choices=choices.Priority.choices, default=choices.Priority.NORMAL
     )
-    fault_description = models.TextField(_("fault description"), blank=True)
+    fault_description = models.TextField(_("fault description"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)])
     fault_code = models.ForeignKey(
         FaultCode, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets",
         verbose_name=_("fault code"),
@@ -203,7 +213,7 @@ class Ticket(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=16, choices=choices.Outcome.choices, blank=True)
     close_reason = models.CharField(_("close reason"), max_length=24, choices=choices.CloseReason.choices, blank=True)
-    cancel_reason = models.TextField(_("cancel reason"), blank=True)
+    cancel_reason = models.TextField(_("cancel reason"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)])
     repeat_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="repeats",
         verbose_name=_("repeat of"),
@@ -320,8 +330,8 @@ class ServiceReport(models.Model):
     """What the engineer did, recorded at completion (SPEC §3)."""
 
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="service_report")
-    work_done = models.TextField(_("work done"))
-    parts_used = models.TextField(_("parts used"), blank=True)
+    work_done = models.TextField(_("work done"), max_length=5000, validators=[MaxLengthValidator(5000)])
+    parts_used = models.TextField(_("parts used"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)])
     parts_replaced = models.BooleanField(_("parts replaced"), default=False)
     customer_confirmation = models.CharField(_("customer confirmation (name)"), max_length=200, blank=True)
     customer_signature = models.FileField(

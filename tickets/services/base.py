@@ -2,6 +2,7 @@
 transition function (ALLOWED_TRANSITIONS) and the timeline event."""
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,11 +77,24 @@ def _worker_context(ticket, by):
     raise PermissionDenied(_("Only the assigned engineer (or a dispatcher on their behalf) can do this."))
 
 
-def _event_time(at, *, now, not_before=None):
-    """Times reported for field work may be in the past but never in the future."""
-    at = at or now
+def check_reported_time(at, *, now):
+    """A time reported afterwards: never in the future, at most BACKDATE_LIMIT_DAYS ago."""
     if at > now + timedelta(minutes=1):
         raise InvalidInput(_("The time cannot be in the future."))
+    if at < now - timedelta(days=settings.BACKDATE_LIMIT_DAYS):
+        raise InvalidInput(_("The time cannot be more than %(days)s days ago.") % {
+            "days": settings.BACKDATE_LIMIT_DAYS})
+    return at
+
+
+def is_back_dated(at, *, now):
+    return at is not None and at < now - timedelta(minutes=settings.BACKDATE_NOTE_MINUTES)
+
+
+def _event_time(at, *, now, not_before=None):
+    """Times reported for field work may be in the past (within the back-date limit) but
+    never in the future."""
+    at = check_reported_time(at or now, now=now)
     if not_before and at < not_before:
         raise InvalidInput(_("The time cannot be before the previous step (%(time)s).") % {
             "time": timezone.localtime(not_before).strftime("%Y-%m-%d %H:%M")})

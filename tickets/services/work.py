@@ -17,6 +17,7 @@ from . import completions
 from .base import (
     _check_transition,
     _event_time,
+    is_back_dated,
     _lock,
     _move,
     _worker_context,
@@ -116,7 +117,7 @@ def arrive(ticket, *, by, now, at=None):
     ticket.arrived_at = _event_time(at, now=now, not_before=ticket.assigned_at)
     clocks.stop_clock(ticket, ClockKind.ARRIVAL, now=ticket.arrived_at)
     return _move(ticket, "arrive", by=by, now=now, on_behalf_of=on_behalf,
-                 data={"at": ticket.arrived_at.isoformat()})
+                 data=_at_data(ticket.arrived_at, now=now))
 
 
 @transaction.atomic
@@ -128,7 +129,7 @@ def start_work(ticket, *, by, now, at=None):
         raise TransitionNotAllowed(_("Work on %(number)s has already started.") % {"number": ticket.number})
     ticket.started_at = _event_time(at, now=now, not_before=ticket.arrived_at or ticket.assigned_at)
     return _move(ticket, "start", by=by, now=now, on_behalf_of=on_behalf,
-                 data={"at": ticket.started_at.isoformat()})
+                 data=_at_data(ticket.started_at, now=now))
 
 
 @transaction.atomic
@@ -242,7 +243,15 @@ def complete(ticket, *, by, now, outcome, work_done, customer_confirmation="", p
     completions.record_completion(ticket, parts_replaced=parts_replaced)
     return _move(ticket, "complete", by=by, now=now, on_behalf_of=on_behalf,
                  data={"outcome": outcome, "parts_replaced": parts_replaced,
-                       "at": ticket.completed_at.isoformat()}, params={"outcome": outcome})
+                       **_at_data(ticket.completed_at, now=now)}, params={"outcome": outcome})
+
+
+def _at_data(at, *, now):
+    """The reported time of a step; a late entry is marked back-dated on the timeline."""
+    data = {"at": at.isoformat()}
+    if is_back_dated(at, now=now):
+        data["back_dated"] = True
+    return data
 
 
 class ReportIncomplete(InvalidFields):

@@ -2,7 +2,8 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from ..exceptions import PermissionDenied as DomainPermissionDenied
 
@@ -25,8 +26,14 @@ def permission_page(perm):
 
 
 def parse_id(value):
+    """An id from a query or form value: empty is None; anything but ASCII digits (e.g.
+    "²", which str.isdigit() accepts) is a 400 with a message."""
     value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    if not value:
+        return None
+    if not (value.isascii() and value.isdecimal()) or len(value) > 18:
+        raise BadRequest(_("“%(value)s” is not a valid id.") % {"value": value[:40]})
+    return int(value)
 
 
 def keyset_page(queryset, before, size=PAGE_SIZE):

@@ -3,13 +3,13 @@ from django.shortcuts import get_object_or_404, render
 
 from .. import selectors
 from ..filtersets import CustomerFilterSet
-from ..models import Customer
 from .common import keyset_page, page_url, parse_id, permission_page
 
 
 @permission_page("tickets.view_customer")
 def customer_list(request):
-    filterset = CustomerFilterSet(request.GET or None, queryset=Customer.objects.prefetch_related("phones"))
+    customers = selectors.visible_customers(request.user).prefetch_related("phones")
+    filterset = CustomerFilterSet(request.GET or None, queryset=customers)
     rows, older = keyset_page(filterset.qs, parse_id(request.GET.get("before")))
     return render(request, "tickets/customer_list.html", {
         "filterset": filterset, "customers": rows,
@@ -20,7 +20,7 @@ def customer_list(request):
 
 @permission_page("tickets.view_customer")
 def customer_detail(request, pk):
-    customer = get_object_or_404(Customer.objects.prefetch_related("phones"), pk=pk)
+    customer = get_object_or_404(selectors.visible_customers(request.user).prefetch_related("phones"), pk=pk)
     tickets = selectors.ticket_list(request.user).filter(customer=customer)[:50]
     return render(request, "tickets/customer_detail.html", {
         "customer": customer, "units": selectors.customer_units(customer), "tickets": tickets,

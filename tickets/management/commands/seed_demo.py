@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,7 +52,16 @@ FAULTS = [
 class Command(BaseCommand):
     help = "Create demo logins (one per role) and sample service data."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true",
+                            help="Seed even with DEBUG=0 (a demo server). The administrator login is then "
+                                 "not a superuser: its password is public.")
+
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("seed_demo creates logins with a published password; it runs only with DEBUG=1 "
+                               "(make run) or with --force.")
+        self.superuser = settings.DEBUG
         users = self._users()
         if Customer.objects.exists():
             self.stdout.write("Demo data already present; logins refreshed.")
@@ -77,7 +87,8 @@ class Command(BaseCommand):
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.is_staff = role == roles.ADMINISTRATOR
-                user.is_superuser = role == roles.ADMINISTRATOR
+                # A superuser with a known password only on a DEBUG machine (make run).
+                user.is_superuser = role == roles.ADMINISTRATOR and self.superuser
                 user.save()
             user.groups.add(Group.objects.get(name=role))
             StaffProfile.objects.get_or_create(
