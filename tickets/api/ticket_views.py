@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from .. import services
-from ..selectors import ticket_detail, ticket_list, visible_tickets
+from ..selectors import ticket_api_detail, ticket_list, visible_tickets
 from . import ticket_serializers as s
 from ..filtersets import TicketFilterSet
 from .permissions import ActionPermissions
@@ -59,7 +59,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         if self.action == "list":
             return ticket_list(user)
         if self.action == "retrieve":
-            return ticket_detail(user)
+            return ticket_api_detail(user)
         return visible_tickets(user)
 
     def filter_queryset(self, queryset):
