@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from tickets import services
 from tickets.models import SlaClock
@@ -66,3 +67,13 @@ def test_ticket_page_and_list_query_counts(client, dispatcher, engineer, make_ti
     client.force_login(dispatcher)
     assert len(_queries(client, reverse("tickets:ticket_detail", args=[ticket.number]))) <= 7
     assert len(_queries(client, reverse("tickets:ticket_list"))) <= 7
+
+
+def test_list_assignee_picker_marks_the_choice_and_escapes_names(client, dispatcher, engineer, other_engineer):
+    other_engineer.first_name = "<b>Li</b>"
+    other_engineer.save()
+    client.force_login(dispatcher)
+    content = client.get(reverse("tickets:ticket_list"), {"assignee": engineer.pk}).content.decode()
+    assert f'<option value="{engineer.pk}" selected>{engineer.get_full_name()}</option>' in content
+    assert f'<option value="{other_engineer.pk}">{escape(other_engineer.get_full_name())}</option>' in content
+    assert "<b>Li</b>" not in content
