@@ -3,6 +3,8 @@
   seed   seed the template database (default as_bench_seed) at --scale (1 = 1,000,000 tickets)
   run    copy the template to the run database (as_bench_run) and print the table of pages
   load   the locust load test against gunicorn on 127.0.0.1 (bounded by --time)
+  explain  EXPLAIN ANALYZE of the SQL of every measured page (Markdown)
+  imports  time the legacy CSV import of --import-rows rows on --db
   all    (make bench) seed the template if it is missing, then run
 
 Needs PostgreSQL (PGHOST/PGUSER or the defaults 127.0.0.1 / postgres)."""
@@ -71,6 +73,24 @@ def cmd_run(args):
     pages.main(repeat=args.repeat, only=args.only)
 
 
+def cmd_explain(args):
+    if not args.reuse:
+        copy(args.template, args.db)
+    _setup(args.db)
+    from . import explain
+
+    explain.main(only=args.only)
+
+
+def cmd_imports(args):
+    """Time the legacy import of --import-rows customers and tickets on --db (as it is)."""
+    _migrate(args.db)
+    _setup(args.db)
+    from . import imports
+
+    print(json.dumps(imports.run(rows=args.import_rows)), flush=True)
+
+
 def cmd_load(args):
     from . import load
 
@@ -89,20 +109,22 @@ def cmd_all(args):
 def main():
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", default="all", choices=["seed", "run", "load", "all"])
+    parser.add_argument("command", nargs="?", default="all", choices=["seed", "run", "load", "explain", "imports", "all"])
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 1,000,000 tickets (seed)")
     parser.add_argument("--template", default="as_bench_seed", help="the seeded database (copied, never changed)")
     parser.add_argument("--db", default="as_bench_run", help="the copy the benchmark runs on")
     parser.add_argument("--reuse", action="store_true", help="run on --db as it is, without a fresh copy")
     parser.add_argument("--repeat", type=int, default=20, help="requests per measured page")
     parser.add_argument("--only", default="", help="comma-separated substrings of page names to measure")
+    parser.add_argument("--import-rows", type=int, default=10000, help="rows per file (imports)")
     parser.add_argument("--users", type=int, default=10, help="locust users (load)")
     parser.add_argument("--time", default="60s", help="locust run time (load)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (load)")
     parser.add_argument("--exclude-tags", default="", help="locust tags to leave out, e.g. board (load)")
     parser.add_argument("--port", type=int, default=8199, help="gunicorn port on 127.0.0.1 (load)")
     args = parser.parse_args()
-    {"seed": cmd_seed, "run": cmd_run, "load": cmd_load, "all": cmd_all}[args.command](args)
+    {"seed": cmd_seed, "run": cmd_run, "load": cmd_load, "explain": cmd_explain, "imports": cmd_imports,
+     "all": cmd_all}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -59,7 +59,8 @@ class Staff(HttpUser):
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         response = self.client.post("/login/", {"username": self.username, "password": PASSWORD,
                                                 "csrfmiddlewaretoken": token},
-                                    headers={"Referer": f"{self.host}/login/"}, name="login", allow_redirects=False)
+                                    headers={"Referer": f"{self.host}/login/"}, name="login (post)",
+                                    allow_redirects=False)
         if response.status_code != 302:
             response.failure(f"login of {self.username} failed: {response.status_code}")
 
@@ -144,13 +145,11 @@ class Engineer(Staff):
 
     def on_start(self):
         self.username, self.jobs = random.choice(POOL["engineers"])
-        POOL.setdefault("eng_names", None)
-        self.pool = None
         page = self.client.get("/login/", name="login")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         self.client.post("/login/", {"username": self.username, "password": PASSWORD,
                                      "csrfmiddlewaretoken": token},
-                         headers={"Referer": f"{self.host}/login/"}, name="login")
+                         headers={"Referer": f"{self.host}/login/"}, name="login (post)")
 
     @task(4)
     def my_jobs(self):

@@ -16,6 +16,7 @@ On SQLite the same queries run on plain indexes (or none): correct, not fast.
 """
 import re
 
+from django.db import connection
 from django.db.models import Q
 
 from .models import Customer, CustomerPhone, ProductUnit, Ticket
@@ -54,7 +55,17 @@ def _name_match(term):
     return None
 
 
-def customer_ids(term, *, prefix=False):
+def _ids(queryset, column, first):
+    """`column` of the matching rows; with `first`, only that many (any of them: each
+    branch stops early in its index, the caller orders what is left), where the
+    database allows LIMIT inside a UNION."""
+    queryset = queryset.order_by().values(column)
+    if first is not None and connection.features.supports_slicing_ordering_in_compound:
+        queryset = queryset[:first]
+    return queryset
+
+
+def customer_ids(term, *, prefix=False, first=None):
     """Ids of customers matching by phone or name, as one UNION (a values() queryset,
     not evaluated), or None when the term can match no customer. `prefix=True` matches
     phones by prefix (intake, as the agent types)."""
@@ -63,19 +74,19 @@ def customer_ids(term, *, prefix=False):
     digits = phone_digits(term)
     if digits and len(digits) >= (MIN_PHONE_PREFIX if prefix else MIN_PHONE_DIGITS):
         phones = CustomerPhone.objects.filter(**{"number__startswith" if prefix else "number": digits})
-        branches.append(phones.order_by().values("customer_id"))
+        branches.append(_ids(phones, "customer_id", first))
     if not digits:
         names = _name_match(term)
         if names is not None:
-            branches.append(names.order_by().values("id"))
+            branches.append(_ids(names, "id", first))
     return _union(branches)
 
 
-def unit_ids(term):
+def unit_ids(term, *, first=None):
     term = clean(term)
     if len(term) < MIN_SERIAL_PREFIX or " " in term:
         return None
-    return ProductUnit.objects.filter(serial_number__istartswith=term).order_by().values("id")
+    return _ids(ProductUnit.objects.filter(serial_number__istartswith=term), "id", first)
 
 
 def ticket_ids(term):
@@ -115,17 +126,19 @@ def filter_tickets(queryset, term):
 
 
 def search_customers(term, *, limit=10):
-    """Intake, as the agent types: customers by phone prefix, name or unit serial prefix."""
+    """Intake, as the agent types: customers by phone prefix, name or unit serial prefix.
+    Each kind stops after `limit` matches (the first digits of a phone match thousands);
+    the agent narrows by typing on, and what is shown is ordered by name."""
     term = clean(term)
     if len(term) < MIN_TERM:
         return Customer.objects.none()
     branches = []
-    customers = customer_ids(term, prefix=True)
+    customers = customer_ids(term, prefix=True, first=limit)
     if customers is not None:
         branches.append(customers)
-    units = unit_ids(term)
+    units = unit_ids(term, first=limit)
     if units is not None:
-        branches.append(ProductUnit.objects.filter(id__in=units).order_by().values("customer_id"))
+        branches.append(_ids(ProductUnit.objects.filter(id__in=units), "customer_id", limit))
     ids = _union(branches)
     if ids is None:
         return Customer.objects.none()

@@ -69,9 +69,19 @@ def my_jobs(user):
     )
 
 
+def ticket_api_detail(user):
+    """One ticket for the API: only what TicketDetailSerializer reads (no timeline, which
+    has its own endpoint), in two queries."""
+    return visible_tickets(user).select_related(
+        "customer", "unit__model", "assignee", "fault_code", "created_by", "repeat_of",
+        "service_report__created_by",
+    ).prefetch_related(Prefetch("clocks", queryset=SlaClock.objects.order_by("cycle", "started_at", "id")))
+
+
 def ticket_detail(user):
     return visible_tickets(user).select_related(
         "customer", "unit__model__product_line", "assignee", "fault_code", "created_by", "repeat_of",
+        "service_report__created_by",
     ).prefetch_related(
         Prefetch("events", queryset=TicketEvent.objects.select_related("actor", "on_behalf_of")),
         Prefetch("clocks", queryset=SlaClock.objects.order_by("cycle", "started_at", "id")),

@@ -13,7 +13,7 @@ from spares.services import complete_with_parts
 from dispatch import services as dispatch_services  # assignment with the dispatch fit rule (issue 7 item 8)
 
 from .. import services
-from ..selectors import ticket_detail, ticket_list, visible_tickets
+from ..selectors import ticket_api_detail, ticket_list, visible_tickets
 from . import ticket_serializers as s
 from ..filtersets import TicketFilterSet
 from .permissions import ActionPermissions
@@ -63,7 +63,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         if self.action == "list":
             return ticket_list(user)
         if self.action == "retrieve":
-            return ticket_detail(user)
+            return ticket_api_detail(user)
         return visible_tickets(user)
 
     def filter_queryset(self, queryset):

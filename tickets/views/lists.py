@@ -2,6 +2,8 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .. import choices, selectors
@@ -17,6 +19,16 @@ _CHOICE_FILTERS = [
     ("category", _("Category"), choices.Category.choices),
     ("service_type", _("Service type"), choices.ServiceType.choices),
 ]
+
+
+def _engineer_options(engineers, selected):
+    """The assignee picker's <option>s, built in Python: 300 engineers through the
+    template language cost more than the rest of the page (issue 12)."""
+    return format_html_join(
+        "", '<option value="{}"{}>{}</option>',
+        ((e.pk, mark_safe(" selected") if str(e.pk) == selected else "", e.get_full_name() or e.username)
+         for e in engineers),
+    )
 
 
 def _filter_bar(request):
@@ -38,8 +50,8 @@ def ticket_list(request):
     rows, older = keyset_page(filterset.qs, parse_id(request.GET.get("before")))
     context = {
         "filterset": filterset, "tickets": rows, "filter_bar": _filter_bar(request),
-        "engineers": filterset.form.fields["assignee"].queryset,
-        "selected_assignee": request.GET.get("assignee", ""),
+        "engineer_options": _engineer_options(filterset.form.fields["assignee"].queryset,
+                                              request.GET.get("assignee", "")),
         "older_url": page_url(request, before=older) if older else None,
         "newest_url": page_url(request, before=None) if request.GET.get("before") else None,
     }

@@ -1,0 +1,38 @@
+"""The benchmark seed (issue 12): the data shape at a small scale, and data that agrees
+with itself (flags, raised levels and escalations), so the sweep is idle after seeding."""
+import pytest
+from django.db.models import Count, F
+from django.utils import timezone
+
+from bench import seed
+from tests.conftest import requires_postgres
+from tickets.choices import OPEN_STATUSES
+from tickets.escalations import sweep
+from tickets.models import Escalation, SlaClock, Ticket
+
+pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
+
+
+def test_seed_shape_and_consistency():
+    now = timezone.now()
+    result = seed.seed(0.002, now=now, log=lambda *_: None, vacuum=False)
+    assert result["tickets"] == 2000 and result["customers"] == 600 and result["units"] == 742
+    assert result["open_tickets"] == Ticket.objects.filter(status__in=OPEN_STATUSES).count() == 10
+    assert result["clocks"] > 2 * result["tickets"] and result["escalations"] > 0 and result["events"] > 0
+    assert 0 < result["unacknowledged"] < result["escalations"]
+    # a ticket is flagged exactly when it has escalations of that kind
+    breached = set(Escalation.objects.exclude(level="warning").values_list("ticket_id", flat=True))
+    warned = set(Escalation.objects.values_list("ticket_id", flat=True))
+    assert set(Ticket.objects.filter(sla_breached=True).values_list("id", flat=True)) == breached
+    assert set(Ticket.objects.filter(sla_warned=True).values_list("id", flat=True)) == warned
+    # each clock raised as many levels as it has escalations, and nothing is due
+    mismatched = SlaClock.objects.annotate(n=Count("escalations")).exclude(n=F("raised"))
+    assert not mismatched.exists()
+    assert not SlaClock.objects.filter(next_due_at__lte=now).exists()
+    assert sweep(now=now) == 0
+    # each year's counter continues after the numbers seeded in it
+    last = Ticket.objects.order_by("-id").values_list("number", flat=True).first()
+    year, number = last.split("-")[1:]
+    from tickets.models import TicketSequence
+
+    assert TicketSequence.objects.get(year=int(year)).last == int(number)

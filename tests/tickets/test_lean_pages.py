@@ -1,0 +1,79 @@
+"""My jobs by urgency (issue 7 item 13) and the cost of the ticket page and API (issue 12)."""
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.html import escape
+
+from tickets import services
+from tickets.models import SlaClock
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _due(ticket, at):
+    SlaClock.objects.filter(ticket=ticket, stopped_at__isnull=True).update(due_at=at)
+
+
+def test_my_jobs_nearest_running_deadline_first(client, dispatcher, engineer, make_ticket, now):
+    oldest = services.assign_ticket(make_ticket(now=now - timedelta(hours=5)), engineer, by=dispatcher, now=now)
+    older = services.assign_ticket(make_ticket(now=now - timedelta(hours=4)), engineer, by=dispatcher, now=now)
+    urgent = services.assign_ticket(make_ticket(now=now - timedelta(hours=1)), engineer, by=dispatcher, now=now)
+    _due(oldest, now + timedelta(hours=3))
+    _due(urgent, now + timedelta(minutes=10))
+    SlaClock.objects.filter(ticket=older).update(stopped_at=now)  # no running clock: last
+    client.force_login(engineer)
+    jobs = client.get(reverse("tickets:my_jobs")).context["jobs"]
+    assert [j.pk for j in jobs] == [urgent.pk, oldest.pk, older.pk]
+
+
+def test_my_jobs_breached_deadline_comes_first(client, dispatcher, engineer, make_ticket, now):
+    later = services.assign_ticket(make_ticket(), engineer, by=dispatcher, now=now)
+    late = services.assign_ticket(make_ticket(), engineer, by=dispatcher, now=now)
+    _due(later, now + timedelta(hours=1))
+    _due(late, now - timedelta(hours=2))
+    client.force_login(engineer)
+    assert [j.pk for j in client.get(reverse("tickets:my_jobs")).context["jobs"]] == [late.pk, later.pk]
+
+
+def _queries(client, url):
+    client.get(url)  # session and permissions into the cache, as after the first request
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def test_ticket_api_reads_only_what_it_shows(api_client, dispatcher, engineer, make_ticket, now):
+    ticket = services.assign_ticket(make_ticket(), engineer, by=dispatcher, now=now)
+    services.add_note(ticket, by=dispatcher, now=now, message="hello")
+    client = api_client(dispatcher)
+    sql = _queries(client, f"/api/tickets/{ticket.number}/")
+    assert len(sql) <= 2, sql  # the ticket with its parties and report, its clocks
+    assert not any("tickets_ticketevent" in s or "tickets_customerphone" in s for s in sql)
+
+
+def test_ticket_page_and_list_query_counts(client, dispatcher, engineer, make_ticket, now):
+    ticket = services.assign_ticket(make_ticket(), engineer, by=dispatcher, now=now)
+    client.force_login(dispatcher)
+    assert len(_queries(client, reverse("tickets:ticket_detail", args=[ticket.number]))) <= 7
+    assert len(_queries(client, reverse("tickets:ticket_list"))) <= 7
+
+
+def test_list_assignee_picker_marks_the_choice_and_escapes_names(client, dispatcher, engineer, other_engineer):
+    other_engineer.first_name = "<b>Li</b>"
+    other_engineer.save()
+    client.force_login(dispatcher)
+    content = client.get(reverse("tickets:ticket_list"), {"assignee": engineer.pk}).content.decode()
+    assert f'<option value="{engineer.pk}" selected>{engineer.get_full_name()}</option>' in content
+    assert f'<option value="{other_engineer.pk}">{escape(other_engineer.get_full_name())}</option>' in content
+    assert "<b>Li</b>" not in content
