@@ -469,11 +469,11 @@ def _notifications(cursor, staff):
     every supervisor, level 2 → every manager; plus one per assignment. Read when the
     escalation was acknowledged (assignments: unless the job is still open)."""
     cursor.execute("""
-        INSERT INTO staff_notification (recipient_id, kind, title, body, link, created_at, read_at)
+        INSERT INTO staff_notification (recipient_id, kind, title, body, link, created_at, read_at, text, params)
         SELECT r.recipient, CASE e.level WHEN 'warning' THEN 'warning' ELSE 'escalation' END,
                initcap(replace(e.level, '_', ' ')) || ': ' || c.kind || ' clock of ' || t.number,
                'Customer #' || t.customer_id, '/tickets/' || t.number || '/', e.raised_at,
-               CASE WHEN e.acknowledged_at IS NOT NULL THEN e.acknowledged_at END
+               CASE WHEN e.acknowledged_at IS NOT NULL THEN e.acknowledged_at END, '', '{}'::jsonb
         FROM tickets_escalation e
         JOIN tickets_slaclock c ON c.id = e.clock_id
         JOIN tickets_ticket t ON t.id = e.ticket_id
@@ -485,10 +485,10 @@ def _notifications(cursor, staff):
         ORDER BY e.raised_at""", {"disp": staff[roles.DISPATCHER], "sups": staff[roles.SUPERVISOR],
                                   "mgrs": staff[roles.MANAGER]})
     cursor.execute("""
-        INSERT INTO staff_notification (recipient_id, kind, title, body, link, created_at, read_at)
+        INSERT INTO staff_notification (recipient_id, kind, title, body, link, created_at, read_at, text, params)
         SELECT p.assignee_id, 'assignment', 'New job SR-' || p.year || '-' || lpad(p.seq::text, 6, '0'), '',
                '/tickets/SR-' || p.year || '-' || lpad(p.seq::text, 6, '0') || '/', p.assigned_at,
-               CASE WHEN p.status IN ('dispatched') THEN NULL ELSE p.assigned_at + interval '5 minutes' END
+               CASE WHEN p.status IN ('dispatched') THEN NULL ELSE p.assigned_at + interval '5 minutes' END, '', '{}'::jsonb
         FROM bench_plan p WHERE p.assigned ORDER BY p.assigned_at""")
 
 

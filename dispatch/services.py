@@ -345,7 +345,10 @@ def enter_field_job(*, by, now, engineer, customer, unit, category, service_type
         check_reported_time(at, now=now)
     ticket = ticket_services.create_ticket(
         by=by, now=received_at, customer=customer, unit=unit, channel=choices.Channel.FIELD, category=category,
-        service_type=service_type, priority=priority, fault_description=fault_description, fault_code=fault_code)
+        service_type=service_type, priority=priority, fault_description=fault_description, fault_code=fault_code,
+        # The job already happened on site: it is recorded even if the unit has another
+        # open ticket, and the timeline says so (the intake warning is for new calls).
+        duplicate_reason=_("Job taken in the field"))
     ticket_services.assign_ticket(ticket, engineer, by=by, now=received_at)
     if arrived_at:
         ticket = ticket_services.arrive(ticket, by=by, now=now, at=arrived_at)

@@ -41,7 +41,8 @@ def seed_quality(users, models, faults, *, now=None):
         t = tickets.create_ticket(by=agent, now=at, customer=unit.customer, unit=unit,
                                   channel=choices.Channel.PHONE, category=choices.Category.REPAIR,
                                   service_type=choices.ServiceType.ONSITE, fault_code=faults["P01"],
-                                  fault_description="Paper jams at the pick-up roller.")
+                                  fault_description="Paper jams at the pick-up roller.",
+                                  duplicate_reason="Demo data: several jobs on one demo unit")
         jams.append(_done(t, engineer, dispatcher, at + timedelta(minutes=30)))
     scores = [(5, 5, 5), (4, 5, 4), (2, 3, 4), None, None]
     for t, score in zip(jams, scores):

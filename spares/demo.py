@@ -81,7 +81,8 @@ def in_progress_ticket(users, customer, unit, *, now, doa=False, engineer="onsit
     ticket = ticket_services.create_ticket(
         by=users["agent"], now=now - timedelta(days=40), customer=customer, unit=unit,
         channel=choices.Channel.PHONE, category=choices.Category.REPAIR, service_type=choices.ServiceType.ONSITE,
-        fault_description="Unit dead after the first week." if doa else "Intermittent failure.")
+        fault_description="Unit dead after the first week." if doa else "Intermittent failure.",
+        duplicate_reason="Demo data: several jobs on one demo unit")
     ticket_services.assign_ticket(ticket, users[engineer], by=users["dispatcher"], now=now - timedelta(days=40))
     ticket_services.arrive(ticket, by=users[engineer], now=now - timedelta(days=39, hours=23))
     if doa:

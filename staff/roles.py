@@ -88,8 +88,8 @@ ROLE_PERMISSIONS = {
     ],
     # Purchasing 采购: buys parts, and demands return or exchange from vendors (seed 002);
     # receives batch-failure alerts (SPEC §8).
-    PURCHASING: _VIEW_CATALOG + [
-        *_VIEW_SPARES, "spares.add_part", "spares.change_part", "spares.add_vendor", "spares.change_vendor",
+    PURCHASING: _VIEW_CATALOG + [  # not quotes: they belong to tickets purchasing cannot see
+        *[perm for perm in _VIEW_SPARES if perm != "spares.view_quote"], "spares.add_part", "spares.change_part", "spares.add_vendor", "spares.change_vendor",
         "spares.add_stockmove", "quality.view_qualityalert",
     ],
     SUPERVISOR: _VIEW_CATALOG + _INTAKE + _SEE_ALL + [

@@ -2,7 +2,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 
-from .models import Completion, SlaClock, Ticket, TicketEvent
+from .models import Completion, Customer, ProductUnit, SlaClock, Ticket, TicketEvent
 from . import choices, search
 
 

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+
+from tickets.templatetags.ticket_ui import event_text
 from django.utils import timezone
 
 from dispatch import services as dispatch_services
@@ -134,7 +136,7 @@ def test_the_service_bounds_back_dated_field_jobs(dispatcher, engineer, unit, no
         by=dispatcher, now=now, engineer=engineer, customer=unit.customer, unit=unit, category="repair",
         service_type="onsite", fault_description="x", received_at=now - timedelta(days=1))
     note = ticket.events.get(kind=choices.EventKind.NOTE, data__field_job=True)
-    assert note.data["back_dated"] is True and "back-dated" in note.message
+    assert note.data["back_dated"] is True and "back-dated" in event_text(note)
 
 
 def test_a_late_arrival_is_marked_back_dated_and_bounded(dispatcher, engineer, make_ticket, now):

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 ENDPOINTS = ["parts", "warehouses", "stock", "stock-moves", "reservations", "vendors", "rma", "quotes"]
 # role → endpoints it may read
 READERS = {
-    roles.SPARES_ADMIN: set(ENDPOINTS), roles.PURCHASING: set(ENDPOINTS), roles.SUPERVISOR: set(ENDPOINTS),
+    roles.SPARES_ADMIN: set(ENDPOINTS), roles.PURCHASING: set(ENDPOINTS) - {"quotes"}, roles.SUPERVISOR: set(ENDPOINTS),
     roles.MANAGER: set(ENDPOINTS), roles.ONSITE_ENGINEER: {"parts", "warehouses", "stock"},
     roles.AGENT: {"quotes"}, roles.QUALITY: set(),
 }

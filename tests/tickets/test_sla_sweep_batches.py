@@ -65,12 +65,15 @@ def test_the_time_budget_stops_after_a_batch_and_says_more_is_due(make_ticket):
     assert escalations.sweep_batches(now=AFTER_BREACH, batch_size=2).raised == 2
 
 
-def test_the_beat_task_chains_the_next_run_when_the_budget_ran_out(monkeypatch):
+def test_the_beat_task_chains_the_next_run_when_the_budget_ran_out(monkeypatch, db):
     more = escalations.SweepResult(raised=7, batches=3, more=True)
     monkeypatch.setattr(escalations, "sweep_batches", mock.Mock(return_value=more))
     with mock.patch.object(tasks.sla_sweep, "delay") as chained:
         assert tasks.sla_sweep() == 7
     chained.assert_called_once_with()
+    from tickets.models import SweepRun
+
+    assert SweepRun.objects.get(name="sla_sweep").raised == 7  # the heartbeat operators read
     budget = escalations.sweep_batches.call_args.kwargs["budget_seconds"]
     from django.conf import settings
 

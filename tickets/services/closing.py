@@ -88,7 +88,6 @@ def reopen(ticket, *, by, now, reason):
     _move(ticket, "reopen", by=by, now=now, message=reason.strip(),
           data={"previous_assignee": previous_assignee, "repeat": repeat, "completion": completion.pk})
     if repeat:
-        engineer = completion.engineer
         log_event(ticket, kind=EventKind.UPDATE, by=by, now=now, data={"repeat_of_completion": completion.pk},
                   text="repeat_repair",
                   params={"engineer": person_ref(completion.engineer), "sequence": completion.sequence})

@@ -3,7 +3,6 @@ repair and completion with its service report. Each stops/starts the SLA clocks.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import choices, clocks
