@@ -96,6 +96,24 @@ class ShipForm(forms.Form):
     cost = forms.DecimalField(label=_("Cost"), min_value=0, max_digits=10, decimal_places=2, required=False)
 
 
+class SendToVendorForm(forms.Form):
+    """The ticket's "send to vendor": opens the RMA (spares.services.rma.send_to_vendor);
+    with carrier and tracking number the unit is shipped at once, otherwise the desk
+    records the shipment on the RMA within the 4-hour ship milestone."""
+
+    vendor = forms.ModelChoiceField(label=_("Vendor"), queryset=Vendor.objects.order_by("name"))
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    carrier = forms.CharField(label=_("Carrier"), max_length=80, required=False)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=80, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if bool((data.get("carrier") or "").strip()) != bool((data.get("tracking_number") or "").strip()):
+            raise forms.ValidationError(_("Give both the carrier and the tracking number, or neither (record "
+                                          "the shipment on the RMA later)."))
+        return data
+
+
 class MilestoneForm(forms.Form):
     kind = forms.ChoiceField(choices=[(k, label) for k, label in MilestoneKind.choices
                                       if k not in (MilestoneKind.SHIPPED, MilestoneKind.DAY_30)],

@@ -54,8 +54,8 @@ def issue_parts_for_ticket(ticket, lines, *, by, now, owe_defective=False):
             DefectiveReturn.objects.create(ticket=ticket, part=line.part, quantity=line.quantity, issue_move=move)
         moves.append(move)
     if moves:
-        log_event(ticket, kind=EventKind.PART_USED, by=by, now=now, message=describe(lines),
-                  data={"moves": [m.pk for m in moves]})
+        log_event(ticket, kind=EventKind.PART_USED, by=by, now=now, data={"moves": [m.pk for m in moves]},
+                  text="parts_issued", params={"parts": describe(lines)})
     return moves
 
 
@@ -104,8 +104,7 @@ def receive_defective_parts(ticket, *, warehouse, by, now, note=""):
         item.save(update_fields=["received_move", "received_at"])
     names = ", ".join(f"{item.quantity} × {item.part.part_number}" for item in owed)
     try:
-        ticket_services.receive_defective_part(ticket, by=by, now=now, note=_("Defective part received: %(parts)s") % {
-            "parts": names})
+        ticket_services.receive_defective_part(ticket, by=by, now=now, note=names)  # part numbers: no language
     except TransitionNotAllowed:
         pass  # no running clock (e.g. not an onsite job): the ledger still records the return
     return owed
