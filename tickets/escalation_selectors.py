@@ -75,10 +75,10 @@ def _groups(escalations, ticket_ids):
     if not ticket_ids:
         return []
     rows = escalations.filter(ticket_id__in=ticket_ids).select_related(
-        "ticket__customer", "ticket__assignee", "clock", "acknowledged_by").order_by()  # sorted here
+        "ticket__customer", "ticket__assignee", "clock", "rma__vendor", "acknowledged_by").order_by()  # sorted here
     by_ticket = {}
     for escalation in rows:
         by_ticket.setdefault(escalation.ticket_id, []).append(escalation)
     return [TicketEscalations(ticket=items[0].ticket, escalations=sorted(
-        items, key=lambda e: (-LEVEL_ORDER.index(e.level), e.clock.kind, -e.raised_at.timestamp())))
+        items, key=lambda e: (-LEVEL_ORDER.index(e.level), e.subject, -e.raised_at.timestamp())))
         for items in by_ticket.values()]

@@ -72,7 +72,7 @@ def send_to_vendor(ticket, *, vendor, reason, by, now, carrier="", tracking_numb
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     check_vendor_desk(ticket, by)
     rma = _open(ticket, vendor=vendor, reason=reason, by=by, now=now)
-    move_to_vendor(ticket, rma=rma, by=by, now=now, note=note.strip())
+    rma.ticket = move_to_vendor(ticket, rma=rma, by=by, now=now, note=note.strip())
     if carrier.strip() or tracking_number.strip():
         _ship(rma, carrier=carrier, tracking_number=tracking_number, by=by, now=now, expected_back=expected_back,
               cost=cost)
@@ -97,7 +97,7 @@ def _ship(rma, *, carrier, tracking_number, by, now, expected_back=None, cost=No
     if shipped_at > now or shipped_at < rma.received_at:
         raise InvalidInput(_("The shipping time must be between the unit's arrival and now."))
     if rma.ticket.status != Status.AT_VENDOR:
-        move_to_vendor(rma.ticket, rma=rma, by=by, now=now)
+        rma.ticket = move_to_vendor(rma.ticket, rma=rma, by=by, now=now)
     rma.carrier, rma.tracking_number, rma.shipped_at = carrier.strip(), tracking_number.strip(), shipped_at
     rma.expected_back = expected_back
     if cost is not None:

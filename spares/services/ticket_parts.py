@@ -117,7 +117,8 @@ def complete_with_parts(ticket, *, by, now, part_lines=(), parts_used="", parts_
     from tickets.clocks import is_onsite
 
     part_lines = list(part_lines or ())
+    owed = "; ".join(f"{line.quantity} × {line.part.part_number} {line.part.name}" for line in part_lines)
     ticket = ticket_services.complete(ticket, by=by, now=now, parts_used=describe(part_lines) or parts_used,
-                                      parts_replaced=parts_replaced, **fields)
+                                      parts_replaced=parts_replaced, part_owed=owed, **fields)
     issue_parts_for_ticket(ticket, part_lines, by=by, now=now, owe_defective=parts_replaced and is_onsite(ticket))
     return ticket

@@ -169,6 +169,9 @@ class SlaClock(models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, choices=ClockOutcome.choices, blank=True)
     elapsed = models.DurationField(_("time taken"), null=True, blank=True)
     overrun = models.DurationField(_("breached by"), null=True, blank=True)
+    # What the clock waits for, when its kind alone does not say: the defective part(s)
+    # owed back on a part-return clock ("1 × P-100 Main board").
+    subject = models.CharField(_("for"), max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["started_at", "id"]
@@ -255,3 +258,19 @@ class Escalation(models.Model):
     def __str__(self):
         what = self.clock.kind if self.clock_id else f"rma:{self.rma_milestone}"
         return f"{self.ticket_id} {what} {self.level}"
+
+    @property
+    def subject(self):
+        """What fell due, for sorting and display: the clock's kind, or the RMA milestone."""
+        return self.clock.kind if self.clock_id else self.rma_milestone
+
+    def get_rma_milestone_display(self):
+        """The RMA milestone's label (spares.MilestoneKind), or "Daily reminder"."""
+        if self.rma_milestone == "reminder":
+            return _("Daily reminder")
+        from spares.models import MilestoneKind
+
+        try:
+            return MilestoneKind(self.rma_milestone).label
+        except ValueError:
+            return self.rma_milestone

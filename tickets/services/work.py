@@ -242,7 +242,7 @@ def _vendor_context(ticket, by):
 
 @transaction.atomic
 def complete(ticket, *, by, now, outcome, work_done, customer_confirmation="", parts_used="",
-             parts_replaced=False, at=None, customer_signature=None):
+             parts_replaced=False, at=None, customer_signature=None, part_owed=""):
     """Completion needs an outcome and a service report (SPEC §3); the customer confirms
     with a typed name, a drawn signature (PNG), or both."""
     ticket = _lock(ticket)
@@ -266,7 +266,9 @@ def complete(ticket, *, by, now, outcome, work_done, customer_confirmation="", p
     ticket.outcome = outcome
     clocks.stop_clock(ticket, ClockKind.COMPLETION, now=ticket.completed_at)
     if parts_replaced and clocks.is_onsite(ticket):
-        clocks.start_clock(ticket, ClockKind.PART_RETURN, now=ticket.completed_at)
+        # The clock names the part owed (spares passes its ledger lines; else the report's text).
+        clocks.start_clock(ticket, ClockKind.PART_RETURN, now=ticket.completed_at,
+                           subject=(part_owed or parts_used).strip())
     clocks.start_clock(ticket, ClockKind.CALLBACK, now=ticket.completed_at)
     report, _created = ServiceReport.objects.update_or_create(ticket=ticket, defaults={
         "work_done": work_done.strip(), "parts_used": parts_used.strip(), "parts_replaced": parts_replaced,
