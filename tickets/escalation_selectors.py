@@ -27,6 +27,23 @@ class TicketEscalations:
         return [e for e in self.escalations if e.acknowledged_at is None]
 
     @property
+    def shown(self):
+        """The escalations as listed: a vendor repair's daily reminders collapse into the
+        newest one, which carries `reminders` (how many) and `first_day`."""
+        items, reminders = [], {}
+        for escalation in self.escalations:  # newest first within a level and subject
+            if escalation.rma_milestone == "reminder":
+                newest = reminders.get(escalation.rma_id)
+                if newest is not None:
+                    newest.reminders += 1
+                    newest.first_day = min(newest.first_day, escalation.reminder_day)
+                    continue
+                escalation.reminders, escalation.first_day = 1, escalation.reminder_day
+                reminders[escalation.rma_id] = escalation
+            items.append(escalation)
+        return items
+
+    @property
     def top_level(self):
         return self.escalations[0].level
 

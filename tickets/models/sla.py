@@ -253,6 +253,9 @@ class Escalation(models.Model):
             models.Index(fields=["-raised_at", "-id"], name="escalation_open_raised_idx",
                          condition=Q(acknowledged_at__isnull=True)),
             models.Index(fields=["-raised_at", "-id"], name="escalation_raised_idx"),
+            # The page filtered to vendor repairs (clock=rma): a few rows among a million.
+            models.Index(fields=["-raised_at", "-id"], name="escalation_rma_raised_idx",
+                         condition=Q(rma__isnull=False)),
         ]
 
     def __str__(self):
