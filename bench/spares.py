@@ -157,6 +157,9 @@ def seed_rmas(count, due, reminders, user_id, now):
             FROM spares_rma r CROSS JOIN (VALUES ('shipped', 0), ('receipt', 3), ('day_7', 7), ('day_15', 15),
                                                  ('day_30', 30)) k(kind, days)""", {"now": now})
         c.execute("UPDATE spares_rma SET top_priority = true WHERE shipped_at < %s - interval '30 days'", [now])
+        c.execute("""UPDATE spares_rma r SET next_reminder_at = date_trunc('day', m.due_at AT TIME ZONE 'Asia/Shanghai')
+                         AT TIME ZONE 'Asia/Shanghai' + interval '1 day'
+                     FROM spares_rmamilestone m WHERE m.rma_id = r.id AND m.kind = 'day_30'""")
         c.execute("ANALYZE")
 
 
@@ -170,14 +173,17 @@ def make_due(due, reminders, now):
         c.execute("DELETE FROM staff_notification")
         c.execute("DELETE FROM tickets_ticketevent")
         c.execute("DELETE FROM tickets_escalation WHERE rma_id IS NOT NULL")
-        c.execute("""INSERT INTO spares_rmareminder (rma_id, day, sent_at)
-                     SELECT id, (%s AT TIME ZONE 'Asia/Shanghai')::date, %s FROM spares_rma
-                     WHERE shipped_at < %s - interval '31 days' ORDER BY id OFFSET %s""", [now, now, now, reminders])
+        # The 35-day RMAs: `reminders` of them owed today, the others reminded already (next one tomorrow).
+        c.execute("""UPDATE spares_rma SET next_reminder_at = CASE WHEN rank <= %s THEN %s - interval '5 days'
+                                                              ELSE %s + interval '1 day' END
+                     FROM (SELECT id AS rid, row_number() OVER (ORDER BY id) AS rank FROM spares_rma
+                           WHERE shipped_at < %s - interval '31 days') r WHERE spares_rma.id = r.rid""",
+                  [reminders, now, now, now])
         c.execute("""UPDATE spares_rmamilestone SET completed_at = NULL, escalated_at = NULL,
                      due_at = %s - interval '1 minute'
                      WHERE id IN (SELECT id FROM spares_rmamilestone WHERE kind = 'day_15' ORDER BY id LIMIT %s)""",
                   [now, due])
-        c.execute("ANALYZE spares_rmamilestone, spares_rmareminder")
+        c.execute("ANALYZE spares_rmamilestone, spares_rmareminder, spares_rma")
 
 
 def bench_rma(count, dues, repeat, user):

@@ -2,9 +2,9 @@
 escalate each missed milestone exactly once, and send the daily reminder for units 30+
 days at a vendor, once per RMA and working day.
 
-Only due milestones are read (partial index milestone_due_idx), and only RMAs shipped
-29+ days ago for reminders (rma_status_shipped_idx), so an idle sweep over 10,000 open
-RMAs is two indexed queries. A batch is claimed with FOR UPDATE SKIP LOCKED (concurrent
+Only due milestones are read (partial index milestone_due_idx), and only RMAs whose next
+reminder is owed (next_reminder_at, partial index rma_reminder_due_idx, like the SLA
+clocks' next_due_at), so an idle sweep over 10,000 open RMAs is two indexed queries. A batch is claimed with FOR UPDATE SKIP LOCKED (concurrent
 sweeps split the work instead of waiting), and in one transaction per batch: the
 milestones are marked escalated, the escalations inserted in one statement with ON
 CONFLICT DO NOTHING (unique per RMA and milestone, per RMA and reminder day: the
@@ -13,7 +13,7 @@ E-mails are queued after commit. Escalations appear on the supervisors' escalati
 page next to the SLA clocks' (tickets.Escalation rows with the RMA instead of a clock).
 """
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from functools import partial
 
 from django.db import connection, transaction
@@ -25,7 +25,7 @@ from tickets.choices import EventKind
 from tickets.escalations import bulk_notify, insert_escalations, queue_emails, role_members
 from tickets.models import EscalationLevel, TicketEvent
 
-from .milestones import is_working_day
+from .milestones import is_working_day, next_midnight
 from .models import MilestoneKind, Rma, RmaMilestone, RmaReminder, RmaStatus
 from .services.rma import center_calendar
 
@@ -126,44 +126,43 @@ def _missed_event(milestone, escalation_id, *, now):
 
 # --- daily reminders past day 30 -------------------------------------------------------------------
 
-def _owed(today, midnight):
-    """RMAs at the vendor whose 30-day milestone fell due before today, not reminded today."""
-    return (Rma.objects.filter(status=RmaStatus.SHIPPED, shipped_at__lt=midnight - timedelta(days=29),
-                               milestones__kind=MilestoneKind.DAY_30, milestones__due_at__lt=midnight)
-            .exclude(reminders__day=today))
+def _owed(now):
+    """RMAs at the vendor owed a reminder (next_reminder_at passed; partial index)."""
+    return Rma.objects.filter(next_reminder_at__lte=now, status=RmaStatus.SHIPPED)
 
 
 def send_reminders(*, now, batch_size=BATCH_SIZE, members=None):
     """Every working day after the one the 30-day milestone fell due on, until the unit
     is back: one reminder per RMA and day."""
     members = {} if members is None else members
+    if not _owed(now).order_by("next_reminder_at").values_list("pk", flat=True)[:1]:
+        return 0  # idle: one indexed query
     calendar = center_calendar()
     today = now.astimezone(calendar.tz).date()
     if not is_working_day(today, calendar):
-        return 0
-    midnight = datetime.combine(today, time(0), tzinfo=calendar.tz)
-    if not _owed(today, midnight).order_by("shipped_at").values_list("pk", flat=True)[:1]:
-        return 0  # idle: one indexed query
-    return _drain(partial(_remind_batch, today=today, midnight=midnight, now=now, members=members, tz=calendar.tz),
+        return 0  # owed from the next working day
+    return _drain(partial(_remind_batch, today=today, now=now, members=members, calendar=calendar),
                   size=batch_size)
 
 
-def _remind_batch(size, *, today, midnight, now, members, tz):
+def _remind_batch(size, *, today, now, members, calendar):
     with transaction.atomic():
-        rmas = list(_owed(today, midnight).select_for_update(skip_locked=True, of=("self",))
-                    .select_related("ticket", "vendor").order_by("shipped_at", "id")[:size])
+        rmas = list(_owed(now).select_for_update(skip_locked=True, of=("self",))
+                    .select_related("ticket", "vendor").order_by("next_reminder_at", "id")[:size])
         if not rmas:
             return 0, 0
         claimed = len(rmas)
+        Rma.objects.filter(pk__in=[rma.pk for rma in rmas]).update(next_reminder_at=next_midnight(now, calendar))
         sent = _insert_reminders(rmas, today, now=now)
         if len(sent) < claimed:
-            log.info("%d RMA reminder(s) for %s already sent", len(rmas) - len(sent), today)
+            log.info("%d RMA reminder(s) for %s already sent", claimed - len(sent), today)
         rmas = [rma for rma in rmas if rma.pk in sent]
+        midnight = datetime.combine(today, time(0), tzinfo=calendar.tz)
         created = {rma_id: pk for pk, rma_id in insert_escalations(
             [{"rma_id": rma.pk, "ticket_id": rma.ticket_id, "rma_milestone": REMINDER, "reminder_day": today,
               "level": EscalationLevel.WARNING, "due_at": midnight} for rma in rmas],
             now=now, returning=("rma_id",))}
-        params = {rma.pk: {**_names(rma), "days": (today - rma.shipped_at.astimezone(tz).date()).days}
+        params = {rma.pk: {**_names(rma), "days": (today - rma.shipped_at.astimezone(calendar.tz).date()).days}
                   for rma in rmas}
         TicketEvent.objects.bulk_create(
             TicketEvent(ticket_id=rma.ticket_id, kind=EventKind.SLA_WARNING, actor=None, at=now, data={

@@ -103,6 +103,7 @@ def _ship(rma, *, carrier, tracking_number, by, now, expected_back=None, cost=No
     if cost is not None:
         rma.cost = cost
     rma.status = RmaStatus.SHIPPED
+    rma.next_reminder_at = milestones.first_reminder_at(shipped_at, center_calendar())
     rma.save()
     RmaMilestone.objects.filter(rma=rma, kind=MilestoneKind.SHIPPED).update(
         completed_at=shipped_at, completed_by=by, note=f"{rma.carrier} {rma.tracking_number}")
@@ -137,6 +138,7 @@ def complete_milestone(rma, kind, *, note, by, now):
 def _finish(rma, status, *, now):
     rma.status = status
     rma.top_priority = False
+    rma.next_reminder_at = None
     rma.save()
     RmaMilestone.objects.filter(rma=rma, completed_at__isnull=True).update(cancelled=True)
 

@@ -103,7 +103,8 @@ def test_concurrent_sweeps_send_each_days_reminder_once(spares_admin, purchasing
         ticket = make_ticket(now=shipped - timedelta(days=1))
         rma = services.create_rma(ticket, vendor=VendorFactory(), reason="Board fault", by=spares_admin,
                                   now=shipped - timedelta(hours=1))
-        Rma.objects.filter(pk=rma.pk).update(status="shipped", shipped_at=shipped, top_priority=True)
+        Rma.objects.filter(pk=rma.pk).update(status="shipped", shipped_at=shipped, top_priority=True,
+                                             next_reminder_at=at - timedelta(days=3))
         RmaMilestone.objects.filter(rma=rma).update(completed_at=shipped)
         RmaMilestone.objects.create(rma=rma, kind="day_30", due_at=shipped + timedelta(days=30), escalated_at=at)
     results = _run_together([lambda: sweep.sweep(now=at, batch_size=5) for _ in range(3)])

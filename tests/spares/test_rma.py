@@ -247,3 +247,11 @@ def test_the_tickets_unit_back_records_the_rmas_return(at_desk, spares_admin, ve
     assert (rma.status, rma.return_note) == (RmaStatus.RETURNED, "Fixed")
     assert Ticket.objects.get(pk=rma.ticket.pk).status == Status.IN_PROGRESS
     assert not RmaMilestone.objects.filter(rma=rma, completed_at__isnull=True, cancelled=False).exists()
+
+
+def test_idle_sweep_is_two_indexed_queries(at_desk, spares_admin, vendor, django_assert_max_num_queries):
+    """Nothing due: one look at the due milestones, one at the reminders owed (issue 9:
+    the sweep's cost follows what is due, not how many RMAs are open)."""
+    _shipped(at_desk, spares_admin, vendor)
+    with django_assert_max_num_queries(2):
+        assert sweep.sweep(now=sh(11, 3, 10)) == (0, 0)
