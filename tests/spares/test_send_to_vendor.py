@@ -107,3 +107,21 @@ def test_completion_clock_is_paused_at_the_vendor_and_the_rma_return_moves_the_t
                              customer_confirmation="Li")
     assert Ticket.objects.get(pk=working.pk).status == Status.COMPLETED
     assert completion.started_at + timedelta(days=1) > completion.stopped_at
+
+
+def test_send_form_adds_no_query_to_the_ticket_page(client, spares_admin, working):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    VendorFactory(name="Acme Repairs")
+    client.force_login(spares_admin)
+    client.get(working.get_absolute_url())  # session, permissions and vendor choices cached
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(working.get_absolute_url()).content.decode()
+    assert "Acme Repairs" in page
+    assert not [q for q in queries.captured_queries if 'FROM "spares_vendor"' in q["sql"]]
+    VendorFactory(name="Nova Service")  # a new vendor shows at once
+    assert "Nova Service" in client.get(working.get_absolute_url()).content.decode()
+    cache.clear()
