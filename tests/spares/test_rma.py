@@ -255,3 +255,29 @@ def test_idle_sweep_is_two_indexed_queries(at_desk, spares_admin, vendor, django
     _shipped(at_desk, spares_admin, vendor)
     with django_assert_max_num_queries(2):
         assert sweep.sweep(now=sh(11, 3, 10)) == (0, 0)
+
+
+def test_rma_events_and_notifications_are_text_kinds_rendered_in_chinese(at_desk, spares_admin, vendor, supervisor,
+                                                                         purchasing):
+    """No English sentence is stored: every RMA event and inbox row keeps a registered
+    text kind with its parameters, rendered in the reader's language (zh_Hans here)."""
+    from django.utils import translation
+
+    from staff.texts import is_registered, render
+
+    rma = _shipped(at_desk, spares_admin, vendor)
+    services.complete_milestone(rma, MilestoneKind.RECEIPT, note="Vendor confirms", by=spares_admin, now=sh(11, 4, 10))
+    _sweep_every(6, sh(11, 4, 11), sh(12, 4, 12))  # day 7 and 15 missed, day 30, reminders
+    services.record_vendor_refusal(rma, note="Claims DOA expired", by=spares_admin, now=sh(12, 4, 13))
+    services.record_rma_return(rma, by=spares_admin, now=sh(12, 4, 14), note="Back")
+    events = [e for e in rma.ticket.events.all() if "rma" in e.data]
+    notes = list(Notification.objects.filter(link=rma.get_absolute_url()))
+    kinds = {e.data.get("text") for e in events} | {n.text for n in notes}
+    assert {"rma_opened", "rma_shipped", "rma_milestone_done", "rma_missed", "rma_top_priority", "rma_reminder",
+            "rma_vendor_refused", "rma_returned"} <= kinds
+    assert all(is_registered(kind) for kind in kinds)
+    assert all(n.title == "" for n in notes)
+    with translation.override("zh-hans"):
+        for event in events:
+            text = render(event.data["text"], event.data["params"])
+            assert text and not text.isascii(), (event.data["text"], text)
