@@ -125,3 +125,20 @@ def test_send_form_adds_no_query_to_the_ticket_page(client, spares_admin, workin
     VendorFactory(name="Nova Service")  # a new vendor shows at once
     assert "Nova Service" in client.get(working.get_absolute_url()).content.decode()
     cache.clear()
+
+
+def test_unit_back_before_shipment_ends_the_rma_and_a_legacy_ticket_just_comes_back(spares_admin, engineer, working):
+    from tickets.models import Ticket as T
+
+    ticket_services.send_to_vendor(working, vendor=VendorFactory(), reason="Board dead", by=engineer,
+                                   now=sh(11, 2, 11))
+    ticket_services.unit_back_from_vendor(working, by=spares_admin, now=sh(11, 2, 15), note="Fixed here after all")
+    rma = Rma.objects.get(ticket=working)
+    assert (rma.status, rma.shipped_at) == (RmaStatus.RETURNED, None)
+    assert not RmaMilestone.objects.filter(rma=rma, completed_at__isnull=True, cancelled=False).exists()
+    assert T.objects.get(pk=working.pk).status == Status.IN_PROGRESS
+    # A ticket sent before RMAs existed (status only) comes back without one.
+    T.objects.filter(pk=working.pk).update(status=Status.AT_VENDOR)
+    ticket_services.unit_back_from_vendor(working, by=spares_admin, now=sh(11, 2, 16))
+    assert T.objects.get(pk=working.pk).status == Status.IN_PROGRESS
+    assert Rma.objects.filter(ticket=working).count() == 1
