@@ -142,6 +142,7 @@ def register(samples):
     measure("ticket API (engineer)", "/api/tickets/{engineer_ticket}/", user="engineer")
     # per-role pages
     measure("escalations page", "/tickets/escalations/", user="supervisor")
+    measure("escalations page: vendor repairs (RMA)", "/tickets/escalations/?clock=rma", user="supervisor")
     measure("inbox (supervisor)", "/staff/inbox/", user="supervisor")
     measure("inbox (engineer)", "/staff/inbox/", user="engineer")
     measure("my jobs", "/tickets/mine/", user="engineer")

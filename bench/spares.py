@@ -2,7 +2,7 @@
 RMA sweep with 10,000 open RMAs. Separate from `python -m bench` (its own database).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/as_bench9 .venv/bin/python -m bench.spares \
-        [--moves 1000000] [--rmas 10000] [--due 100] [--repeat 200]
+        [--moves 1000000] [--rmas 10000] [--due 100,1000,10000] [--repeat 200] [--skip-ledger]
 
 Needs PostgreSQL (default database `as_bench9`, created and migrated if missing). Prints
 one JSON object with the figures and the EXPLAIN ANALYZE of the balance queries."""
@@ -157,23 +157,38 @@ def seed_rmas(count, due, reminders, user_id, now):
             FROM spares_rma r CROSS JOIN (VALUES ('shipped', 0), ('receipt', 3), ('day_7', 7), ('day_15', 15),
                                                  ('day_30', 30)) k(kind, days)""", {"now": now})
         c.execute("UPDATE spares_rma SET top_priority = true WHERE shipped_at < %s - interval '30 days'", [now])
+        c.execute("""UPDATE spares_rma r SET next_reminder_at = date_trunc('day', m.due_at AT TIME ZONE 'Asia/Shanghai')
+                         AT TIME ZONE 'Asia/Shanghai' + interval '1 day'
+                     FROM spares_rmamilestone m WHERE m.rma_id = r.id AND m.kind = 'day_30'""")
         c.execute("ANALYZE")
 
 
-def make_due(due, now):
+def make_due(due, reminders, now):
+    """`due` day-15 milestones just missed and `reminders` RMAs owed today's reminder (the
+    other 35-day RMAs were reminded already); earlier RMA escalations and their rows gone."""
     from django.db import connection
 
     with connection.cursor() as c:
         c.execute("DELETE FROM spares_rmareminder")
         c.execute("DELETE FROM staff_notification")
         c.execute("DELETE FROM tickets_ticketevent")
+        c.execute("DELETE FROM tickets_escalation WHERE rma_id IS NOT NULL")
+        # The 35-day RMAs: `reminders` of them owed today, the others reminded already (next one tomorrow).
+        c.execute("""UPDATE spares_rma SET next_reminder_at = CASE WHEN rank <= %s THEN %s - interval '5 days'
+                                                              ELSE %s + interval '1 day' END
+                     FROM (SELECT id AS rid, row_number() OVER (ORDER BY id) AS rank FROM spares_rma
+                           WHERE shipped_at < %s - interval '31 days') r WHERE spares_rma.id = r.rid""",
+                  [reminders, now, now, now])
         c.execute("""UPDATE spares_rmamilestone SET completed_at = NULL, escalated_at = NULL,
                      due_at = %s - interval '1 minute'
-                     WHERE id IN (SELECT id FROM spares_rmamilestone WHERE kind = 'day_15' AND completed_at IS NULL
-                                  AND escalated_at IS NULL ORDER BY id LIMIT %s)""", [now, due])
+                     WHERE id IN (SELECT id FROM spares_rmamilestone WHERE kind = 'day_15' ORDER BY id LIMIT %s)""",
+                  [now, due])
+        c.execute("ANALYZE spares_rmamilestone, spares_rmareminder, spares_rma")
 
 
-def bench_rma(count, due, reminders, repeat, user):
+def bench_rma(count, dues, repeat, user):
+    """The idle sweep over `count` open RMAs, then a sweep per N in `dues` with N items
+    due: N/2 missed milestones and N/2 daily reminders (ms per item)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -186,33 +201,38 @@ def bench_rma(count, due, reminders, repeat, user):
     while local.weekday() >= 5:  # a working day, so that reminders are owed
         local -= timedelta(days=1)
     started = time.perf_counter()
-    seed_rmas(count, due, reminders, user.pk, local)
+    most = max(dues) // 2
+    seed_rmas(count, 0, min(most, count), user.pk, local)
     seeded = time.perf_counter() - started
-    sweep(now=local)  # first run sends today's reminders
+    sweep(now=local)  # the first run sends today's reminders and raises what the seed left due
+    with CaptureQueriesContext(connection) as idle_queries:
+        sweep(now=local)
     idle = _timed(lambda: sweep(now=local), repeat)
-    busy, counts, results = [], [], []
-    for _ in range(3):
-        make_due(due, local)
+    busy = []
+    for n in dues:
+        make_due(n - n // 2, n // 2, local)
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
-            results.append(sweep(now=local))
-            busy.append(time.perf_counter() - started)
-        counts.append(len(queries))
+            escalated, reminded = sweep(now=local)
+            seconds = time.perf_counter() - started
+        busy.append({"due_items": n, "escalated": escalated, "reminded": reminded, "ms": round(seconds * 1000, 1),
+                     "ms_per_item": round(seconds * 1000 / max(escalated + reminded, 1), 3),
+                     "queries": len(queries)})
     plan = (RmaMilestone.objects.filter(due_at__lte=local, completed_at__isnull=True, escalated_at__isnull=True,
-                                        cancelled=False).order_by("due_at").values("pk")[:5000]
+                                        cancelled=False).order_by("due_at").values("pk")[:1]
             .explain(analyze=True))
     return {"open_rmas": count, "milestones": count * 5, "seed_s": round(seeded, 1),
-            "idle_sweep": _ms(idle), "busy_sweep_ms_median": round(statistics.median(busy) * 1000, 1),
-            "busy_escalated_reminded": results[-1], "busy_queries": max(counts), "explain_due": plan}
+            "idle_sweep": {**_ms(idle), "queries": len(idle_queries)}, "busy_sweeps": busy, "explain_idle_due": plan}
 
 
 def main():
     parser = argparse.ArgumentParser(prog="python -m bench.spares")
     parser.add_argument("--moves", type=int, default=1_000_000)
     parser.add_argument("--rmas", type=int, default=10_000)
-    parser.add_argument("--due", type=int, default=100, help="milestones due in the busy sweep")
-    parser.add_argument("--reminders", type=int, default=100, help="RMAs owed a 30-day reminder")
+    parser.add_argument("--due", default="100,1000,10000",
+                        help="items due per busy sweep, comma-separated (half missed milestones, half reminders)")
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--skip-ledger", action="store_true", help="only the RMA sweep")
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftersales.settings_test")
@@ -230,8 +250,8 @@ def main():
 
     user = get_user_model().objects.filter(username="bench-spares").first() or UserFactory(
         username="bench-spares", roles=[roles.SPARES_ADMIN])
-    result = {"ledger": bench_ledger(args.moves, args.repeat, user),
-              "rma": bench_rma(args.rmas, args.due, args.reminders, args.repeat // 4, user)}
+    result = {"ledger": None if args.skip_ledger else bench_ledger(args.moves, args.repeat, user),
+              "rma": bench_rma(args.rmas, [int(n) for n in args.due.split(",")], args.repeat // 4, user)}
     print(json.dumps(result, indent=1))
 
 

@@ -7,4 +7,4 @@ class SparesConfig(AppConfig):
     verbose_name = _("Spares")
 
     def ready(self):
-        from . import rules  # noqa: F401  (connects the lifecycle receivers)
+        from . import rules, texts  # noqa: F401  (lifecycle receivers; timeline/inbox text kinds)

@@ -1,5 +1,6 @@
 """Forms of the spare-parts pages. They validate input only; services do the writing."""
 from django import forms
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from tickets.forms import CompleteForm, SignatureField, SignatureWidget
@@ -94,6 +95,39 @@ class ShipForm(forms.Form):
     expected_back = forms.DateField(label=_("Expected back"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
     cost = forms.DecimalField(label=_("Cost"), min_value=0, max_digits=10, decimal_places=2, required=False)
+
+
+VENDOR_CHOICES_KEY = "spares:vendor-choices"
+
+
+def vendor_choices():
+    """(id, name) of the vendors, cached (cleared when a vendor is saved or deleted, see
+    spares.rules) so the ticket page's send-to-vendor form adds no query."""
+    return cache.get_or_set(VENDOR_CHOICES_KEY, lambda: list(Vendor.objects.order_by("name")
+                                                               .values_list("pk", "name")), 300)
+
+
+class SendToVendorForm(forms.Form):
+    """The ticket's "send to vendor": opens the RMA (spares.services.rma.send_to_vendor);
+    with carrier and tracking number the unit is shipped at once, otherwise the desk
+    records the shipment on the RMA within the 4-hour ship milestone."""
+
+    vendor = forms.ModelChoiceField(label=_("Vendor"), queryset=Vendor.objects.order_by("name"))
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    carrier = forms.CharField(label=_("Carrier"), max_length=80, required=False)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=80, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:  # drawn on every in-progress ticket page: the choices from the cache
+            self.fields["vendor"].widget.choices = [("", "---------"), *vendor_choices()]
+
+    def clean(self):
+        data = super().clean()
+        if bool((data.get("carrier") or "").strip()) != bool((data.get("tracking_number") or "").strip()):
+            raise forms.ValidationError(_("Give both the carrier and the tracking number, or neither (record "
+                                          "the shipment on the RMA later)."))
+        return data
 
 
 class MilestoneForm(forms.Form):

@@ -6,11 +6,11 @@
   end of the working day on which that day falls (the next working day when it falls on
   a weekend or holiday).
 """
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from tickets import sla
 
-from .models.rma import MILESTONE_DAYS
+from .models.rma import MILESTONE_DAYS, MilestoneKind
 
 SHIP_WITHIN = timedelta(hours=4)
 
@@ -28,8 +28,19 @@ def follow_up_dues(shipped_at, calendar):
     return {kind: follow_up_due(shipped_at, days, calendar) for kind, days in MILESTONE_DAYS.items()}
 
 
+def next_midnight(instant, calendar):
+    """The first local midnight after `instant`: from then on the next day's reminder is owed."""
+    day = instant.astimezone(calendar.tz).date() + timedelta(days=1)
+    return datetime.combine(day, time(0), tzinfo=calendar.tz)
+
+
+def first_reminder_at(shipped_at, calendar):
+    """Daily reminders start the day after the one the 30-day milestone falls due on."""
+    return next_midnight(follow_up_due(shipped_at, MILESTONE_DAYS[MilestoneKind.DAY_30], calendar), calendar)
+
+
 def is_working_day(day, calendar):
     return calendar.always_open or bool(calendar.intervals_on(day))
 
 
-__all__ = ["follow_up_dues", "is_working_day", "ship_due"]
+__all__ = ["first_reminder_at", "follow_up_dues", "is_working_day", "next_midnight", "ship_due"]

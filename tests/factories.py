@@ -94,3 +94,19 @@ class TicketFactory(factory.django.DjangoModelFactory):
     service_type = choices.ServiceType.ONSITE
     fault_description = "Does not power on"
     created_at = factory.LazyFunction(timezone.now)
+
+
+def vendor_for_tests():
+    """The vendor a unit is sent to in tests that are not about vendors (every send to
+    a vendor opens an RMA, which names one)."""
+    from spares.models import Vendor
+
+    return Vendor.objects.get_or_create(code="V-TEST", defaults={"name": "Test repair vendor"})[0]
+
+
+def send_to_vendor(ticket, *, by, now, **fields):
+    """tickets.services.send_to_vendor with the vendor and reason the RMA needs."""
+    from tickets import services
+
+    fields = {"vendor": vendor_for_tests(), "reason": "Main board fault, vendor repair", **fields}
+    return services.send_to_vendor(ticket, by=by, now=now, **fields)

@@ -117,9 +117,9 @@ def next_threshold(clock):
     return clock.thresholds()[clock.raised][1]
 
 
-def start_clock(ticket, kind, *, now, policy=None):
+def start_clock(ticket, kind, *, now, policy=None, subject=""):
     policy = policy or policy_for(ticket.priority)
-    clock = SlaClock(ticket=ticket, kind=kind, cycle=ticket.reopen_count, started_at=now)
+    clock = SlaClock(ticket=ticket, kind=kind, cycle=ticket.reopen_count, started_at=now, subject=subject[:200])
     _schedule(clock, policy, target=target_for(ticket, kind, policy), now=now)
     clock.save()
     _mirror_on_ticket(ticket, clock)

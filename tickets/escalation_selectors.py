@@ -4,12 +4,22 @@ escalation. Every query walks an index in its order (escalation_open_raised_idx 
 the open ones, escalation_raised_idx otherwise, the ticket foreign key for a row's
 escalations) and nothing counts all rows: the page links to older rows by a cursor."""
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Q
 
 from .models import LEVEL_ORDER, Escalation
 
 PAGE_TICKETS = 50
+# What a row shows (a full page builds ~200 escalations with their ticket, customer,
+# people, clock and RMA: only these columns, not every column of each).
+_PERSON = ("username", "first_name", "last_name")
+ROW_FIELDS = (
+    "clock_id", "ticket_id", "level", "due_at", "raised_at", "acknowledged_by_id", "acknowledged_at", "note",
+    "rma_id", "rma_milestone", "reminder_day",
+    "ticket__number", "ticket__status", "ticket__customer__name", *(f"ticket__assignee__{f}" for f in _PERSON),
+    "clock__kind", "rma__vendor__name", *(f"acknowledged_by__{f}" for f in _PERSON),
+)
 SCAN_ROWS = 300  # escalations read per step while collecting a page of tickets
 
 
@@ -25,6 +35,23 @@ class TicketEscalations:
     @property
     def open(self):
         return [e for e in self.escalations if e.acknowledged_at is None]
+
+    @cached_property
+    def shown(self):
+        """The escalations as listed: a vendor repair's daily reminders collapse into the
+        newest one, which carries `reminders` (how many) and `first_day`."""
+        items, reminders = [], {}
+        for escalation in self.escalations:  # newest first within a level and subject
+            if escalation.rma_milestone == "reminder":
+                newest = reminders.get(escalation.rma_id)
+                if newest is not None:
+                    newest.reminders += 1
+                    newest.first_day = min(newest.first_day, escalation.reminder_day)
+                    continue
+                escalation.reminders, escalation.first_day = 1, escalation.reminder_day
+                reminders[escalation.rma_id] = escalation
+            items.append(escalation)
+        return items
 
     @property
     def top_level(self):
@@ -75,10 +102,11 @@ def _groups(escalations, ticket_ids):
     if not ticket_ids:
         return []
     rows = escalations.filter(ticket_id__in=ticket_ids).select_related(
-        "ticket__customer", "ticket__assignee", "clock", "acknowledged_by").order_by()  # sorted here
+        "ticket__customer", "ticket__assignee", "clock", "rma__vendor", "acknowledged_by").only(
+        *ROW_FIELDS).order_by()  # sorted here
     by_ticket = {}
     for escalation in rows:
         by_ticket.setdefault(escalation.ticket_id, []).append(escalation)
     return [TicketEscalations(ticket=items[0].ticket, escalations=sorted(
-        items, key=lambda e: (-LEVEL_ORDER.index(e.level), e.clock.kind, -e.raised_at.timestamp())))
+        items, key=lambda e: (-LEVEL_ORDER.index(e.level), e.subject, -e.raised_at.timestamp())))
         for items in by_ticket.values()]

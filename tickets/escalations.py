@@ -145,7 +145,7 @@ def _sweep_batch(*, now, size, members):
         emails = _notify(raised, texts, now=now, members=members)
         _save_clocks(clocks)
         if emails:
-            transaction.on_commit(partial(_queue_emails, emails))
+            transaction.on_commit(partial(queue_emails, emails))
     return len(clocks), len(raised)
 
 
@@ -166,17 +166,36 @@ def _advance(clocks, *, now):
 def _insert_escalations(due, *, now):
     """INSERT … ON CONFLICT DO NOTHING RETURNING: {(clock id, level): escalation id} of
     the rows really created (an existing one is skipped, never duplicated)."""
-    if not due:
-        return {}
-    adapt = connection.ops.adapt_datetimefield_value
-    rows = ", ".join(["(%s, %s, %s, %s, %s, '')"] * len(due))
-    params = [value for clock, level, threshold in due
-              for value in (clock.pk, clock.ticket_id, str(level), adapt(threshold), adapt(now))]
-    sql = (f"INSERT INTO {Escalation._meta.db_table} (clock_id, ticket_id, level, due_at, raised_at, note) "
-           f"VALUES {rows} ON CONFLICT DO NOTHING RETURNING id, clock_id, level")
+    rows = [{"clock_id": clock.pk, "ticket_id": clock.ticket_id, "level": str(level), "due_at": threshold}
+            for clock, level, threshold in due]
+    return {(clock_id, level): pk for pk, clock_id, level in
+            insert_escalations(rows, now=now, returning=("clock_id", "level"))}
+
+
+ESCALATION_COLUMNS = ("clock_id", "ticket_id", "level", "due_at", "rma_id", "rma_milestone", "reminder_day")
+
+
+def insert_escalations(rows, *, now, returning):
+    """Escalation rows (dicts of ESCALATION_COLUMNS; missing ones empty) in one INSERT …
+    ON CONFLICT DO NOTHING: the unique constraints (clock and level; RMA and milestone;
+    RMA and reminder day) keep each raised once, whoever inserts it. Returns (id,
+    *returning) of the rows really created. Shared with spares.sweep."""
+    if not rows:
+        return []
+    ops = connection.ops
+    adapt = {"due_at": ops.adapt_datetimefield_value, "reminder_day": ops.adapt_datefield_value}
+    defaults = {"clock_id": None, "rma_id": None, "rma_milestone": "", "reminder_day": None}
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, '')"] * len(rows))
+    params = []
+    for row in rows:
+        row = {**defaults, **row}
+        params.extend([*(adapt[c](row[c]) if c in adapt else row[c] for c in ESCALATION_COLUMNS),
+                       ops.adapt_datetimefield_value(now)])
+    sql = (f"INSERT INTO {Escalation._meta.db_table} ({', '.join(ESCALATION_COLUMNS)}, raised_at, note) "
+           f"VALUES {values} ON CONFLICT DO NOTHING RETURNING id, {', '.join(returning)}")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {(clock_id, level): pk for pk, clock_id, level in cursor.fetchall()}
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def _flag_tickets(raised):
@@ -194,20 +213,27 @@ def _notify(raised, texts, *, now, members):
     """One inbox row per recipient and escalation, in one INSERT; returns the ids of the
     rows whose recipient has an e-mail address (their e-mails are queued after commit)."""
     link = reverse("tickets:ticket_detail", args=["NUMBER"])  # one reverse() per batch, not per row
-    rows = []  # (recipient, kind, text, params as JSON, link)
+    rows = []  # (recipient, kind, text, params, link)
     for clock, level, _threshold, _pk in raised:
         note = texts[clock.pk, level][1]
-        row = (str(note["kind"]), note["text"], json.dumps(note["params"]), link.replace("NUMBER", clock.ticket.number))
+        row = (str(note["kind"]), note["text"], note["params"], link.replace("NUMBER", clock.ticket.number))
         rows.extend((user, *row) for user in rules_for(clock.kind).recipients(clock, level, members) if user)
+    return bulk_notify(rows, now=now)
+
+
+def bulk_notify(rows, *, now):
+    """Inbox rows (recipient, kind, text kind, params dict, link) in one INSERT; returns
+    the ids of those whose recipient has an e-mail address. Shared with spares.sweep."""
     if not rows:
         return []
     with_email = {user.pk for user, *_ in rows if user.email}
     if connection.vendor != "postgresql":
         created = Notification.objects.bulk_create(
-            Notification(recipient=user, kind=kind, text=text, params=json.loads(params), link=url, created_at=now)
+            Notification(recipient=user, kind=kind, text=text, params=params, link=url, created_at=now)
             for user, kind, text, params, url in rows)
         return [n.pk for n in created if n.recipient_id in with_email]
-    columns = [list(column) for column in zip(*((user.pk, *rest) for user, *rest in rows))]
+    columns = [list(column) for column in zip(*((user.pk, kind, text, json.dumps(params), url)
+                                                for user, kind, text, params, url in rows))]
     with connection.cursor() as cursor:  # unnest: no model instance per row (10 dispatchers × 1,000 warnings)
         cursor.execute(
             f"INSERT INTO {Notification._meta.db_table} (recipient_id, kind, text, params, title, body, link,"
@@ -228,7 +254,7 @@ def _save_clocks(clocks):
                        f"FROM (VALUES {rows}) AS v (id, raised, next_due_at) WHERE c.id = v.id", params)
 
 
-def _queue_emails(notification_ids):
+def queue_emails(notification_ids):
     """After commit: hand the e-mails to a worker. If the broker is down the inbox rows
     already exist; the e-mails are logged as lost rather than failing the sweep."""
     from .tasks import send_notification_emails

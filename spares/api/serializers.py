@@ -123,6 +123,24 @@ class ShipSerializer(serializers.Serializer):
     cost = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True)
 
 
+class SendToVendorSerializer(serializers.Serializer):
+    """The ticket's send-to-vendor action: opens an RMA; with carrier and tracking number
+    the unit is shipped at once (both or neither)."""
+
+    vendor = serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.all())
+    reason = serializers.CharField(max_length=2000)
+    carrier = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    tracking_number = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    expected_back = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate(self, data):
+        if bool(data["carrier"].strip()) != bool(data["tracking_number"].strip()):
+            raise serializers.ValidationError({"tracking_number": _(
+                "Give both the carrier and the tracking number, or neither (record the shipment on the RMA later).")})
+        return data
+
+
 class MilestoneCompleteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[MilestoneKind.RECEIPT, MilestoneKind.DAY_7, MilestoneKind.DAY_15])
     note = serializers.CharField(max_length=2000)

@@ -38,6 +38,10 @@ class Rma(models.Model):
     cost = models.DecimalField(_("cost"), max_digits=10, decimal_places=2, default=0)
     vendor_refused_at = models.DateTimeField(_("vendor refused to return at"), null=True, blank=True)
     top_priority = models.BooleanField(_("top priority"), default=False)
+    # From when the next daily reminder is owed (the midnight after the day the 30-day
+    # milestone falls due, then each next day once sent); empty once the RMA is closed.
+    # The reminder sweep reads only rows with this passed (rma_reminder_due_idx).
+    next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     return_note = models.TextField(_("return note"), blank=True)
     written_off_at = models.DateTimeField(_("written off at"), null=True, blank=True)
@@ -66,6 +70,8 @@ class Rma(models.Model):
         indexes = [
             models.Index(fields=["status", "shipped_at"], name="rma_status_shipped_idx"),
             models.Index(fields=["vendor", "status"], name="rma_vendor_idx"),
+            models.Index(fields=["next_reminder_at"], name="rma_reminder_due_idx",
+                         condition=Q(next_reminder_at__isnull=False)),
         ]
 
     def __str__(self):

@@ -32,7 +32,7 @@ def create_quote(ticket, *, lines, by, now):
     quote = Quote.objects.create(ticket=ticket, created_by=by, created_at=now)
     QuoteLine.objects.bulk_create(QuoteLine(quote=quote, **line) for line in lines)
     log_event(ticket, kind=EventKind.UPDATE, by=by, now=now,
-              message=_("Quote Q-%(id)s: %(total)s") % {"id": quote.pk, "total": quote.total}, data={"quote": quote.pk})
+              data={"quote": quote.pk}, text="quote_created", params={"id": quote.pk, "total": str(quote.total)})
     return quote
 
 
@@ -66,9 +66,8 @@ def accept_quote(quote, *, customer_name, by, now, typed_consent="", signature=N
         quote.signature.save(f"quote-{quote.pk}.png", signature)
     Ticket.objects.filter(pk=quote.ticket_id).update(quote_accepted_at=now)
     log_event(quote.ticket, kind=EventKind.UPDATE, by=by, now=now,
-              message=_("Quote Q-%(id)s accepted by %(name)s (%(total)s)") % {
-                  "id": quote.pk, "name": quote.customer_name, "total": quote.total},
-              data={"quote": quote.pk, "accepted": True})
+              data={"quote": quote.pk, "accepted": True}, text="quote_accepted",
+              params={"id": quote.pk, "name": quote.customer_name, "total": str(quote.total)})
     return quote
 
 
@@ -80,9 +79,8 @@ def decline_quote(quote, *, by, now, reason=""):
     quote.decline_reason = reason.strip()
     quote.save()
     log_event(quote.ticket, kind=EventKind.UPDATE, by=by, now=now,
-              message=_("Quote Q-%(id)s declined; still chargeable: %(amount)s") % {
-                  "id": quote.pk, "amount": quote.charged_if_unrepairable},
-              data={"quote": quote.pk, "accepted": False})
+              message=quote.decline_reason, data={"quote": quote.pk, "accepted": False}, text="quote_declined",
+              params={"id": quote.pk, "amount": str(quote.charged_if_unrepairable)})
     return quote
 
 
@@ -97,5 +95,5 @@ def waive_quote(ticket, *, reason, by, now):
     quote = Quote.objects.create(ticket=ticket, status=QuoteStatus.WAIVED, created_by=by, created_at=now,
                                  decided_at=now, decided_by=by, waiver_reason=reason.strip())
     log_event(ticket, kind=EventKind.NOTE, by=by, now=now,
-              message=_("Quote waived: %(reason)s") % {"reason": quote.waiver_reason}, data={"quote": quote.pk})
+              message=quote.waiver_reason, data={"quote": quote.pk}, text="quote_waived")
     return quote

@@ -31,9 +31,8 @@ def reserve_part(ticket, *, part, warehouse, quantity, by, now):
     # "Parts requested" is one of the facts of the cancel lock (SPEC §3).
     Ticket.objects.filter(pk=ticket.pk, parts_requested_at__isnull=True).update(parts_requested_at=now)
     log_event(ticket, kind=EventKind.PART_USED, by=by, now=now,
-              message=_("Reserved %(quantity)s × %(part)s in %(warehouse)s") % {
-                  "quantity": quantity, "part": part.part_number, "warehouse": warehouse.code},
-              data={"reservation": reservation.pk})
+              data={"reservation": reservation.pk}, text="part_reserved",
+              params={"quantity": quantity, "part": part.part_number, "warehouse": warehouse.code})
     return reservation
 
 

@@ -54,8 +54,8 @@ def issue_parts_for_ticket(ticket, lines, *, by, now, owe_defective=False):
             DefectiveReturn.objects.create(ticket=ticket, part=line.part, quantity=line.quantity, issue_move=move)
         moves.append(move)
     if moves:
-        log_event(ticket, kind=EventKind.PART_USED, by=by, now=now, message=describe(lines),
-                  data={"moves": [m.pk for m in moves]})
+        log_event(ticket, kind=EventKind.PART_USED, by=by, now=now, data={"moves": [m.pk for m in moves]},
+                  text="parts_issued", params={"parts": describe(lines)})
     return moves
 
 
@@ -104,8 +104,7 @@ def receive_defective_parts(ticket, *, warehouse, by, now, note=""):
         item.save(update_fields=["received_move", "received_at"])
     names = ", ".join(f"{item.quantity} × {item.part.part_number}" for item in owed)
     try:
-        ticket_services.receive_defective_part(ticket, by=by, now=now, note=_("Defective part received: %(parts)s") % {
-            "parts": names})
+        ticket_services.receive_defective_part(ticket, by=by, now=now, note=names)  # part numbers: no language
     except TransitionNotAllowed:
         pass  # no running clock (e.g. not an onsite job): the ledger still records the return
     return owed
@@ -118,7 +117,8 @@ def complete_with_parts(ticket, *, by, now, part_lines=(), parts_used="", parts_
     from tickets.clocks import is_onsite
 
     part_lines = list(part_lines or ())
+    owed = "; ".join(f"{line.quantity} × {line.part.part_number} {line.part.name}" for line in part_lines)
     ticket = ticket_services.complete(ticket, by=by, now=now, parts_used=describe(part_lines) or parts_used,
-                                      parts_replaced=parts_replaced, **fields)
+                                      parts_replaced=parts_replaced, part_owed=owed, **fields)
     issue_parts_for_ticket(ticket, part_lines, by=by, now=now, owe_defective=parts_replaced and is_onsite(ticket))
     return ticket

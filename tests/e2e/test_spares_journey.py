@@ -82,3 +82,37 @@ def test_spares_desk_sends_a_unit_to_the_vendor_and_records_its_return(live_serv
     assert Ticket.objects.get(pk=ticket.pk).status == Status.IN_PROGRESS
     page.goto(f"{live_server.url}{ticket.get_absolute_url()}")
     expect(page.locator("#ticket-spares")).to_contain_text(rma.number)
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_ticket_page_send_to_vendor_opens_the_rma(live_server, browser_page, field_unit, screenshot):
+    """The ticket's own "Send to vendor" opens the RMA (vendor, reason; shipped at once
+    with carrier and tracking number), and the RMA's return moves the ticket on."""
+    desk, ticket = field_unit
+    page = browser_page
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", desk.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+
+    page.goto(f"{live_server.url}{ticket.get_absolute_url()}")
+    action = page.locator("#action-send_to_vendor")
+    action.locator("summary").click()
+    action.locator("select[name=send_to_vendor-vendor]").select_option(label="Acme Imaging Repairs")
+    action.locator("textarea[name=send_to_vendor-reason]").fill("Main board fails the power-on test")
+    action.locator("input[name=send_to_vendor-carrier]").fill("SF Express")
+    action.locator("input[name=send_to_vendor-tracking_number]").fill("SF55")
+    action.get_by_role("button", name="Send to vendor").click()
+    rma = Rma.objects.get()
+    expect(page.locator("#ticket-spares")).to_contain_text(rma.number)
+    screenshot("sent-from-ticket")
+    assert (rma.status, rma.tracking_number) == (RmaStatus.SHIPPED, "SF55")
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.AT_VENDOR
+    assert rma.milestones.count() == 5
+
+    page.locator("#action-unit_back summary").click()
+    page.locator("#action-unit_back").get_by_role("button", name="Unit back from vendor").click()
+    expect(page.locator("#ticket-spares")).to_contain_text("Returned")
+    assert Rma.objects.get().status == RmaStatus.RETURNED
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.IN_PROGRESS

@@ -8,8 +8,9 @@ from django.db import connection
 
 from spares import services, sweep
 from spares.exceptions import OutOfStock
-from spares.models import MoveKind, RmaMilestone, StockBalance, StockMove
+from spares.models import MoveKind, Rma, RmaMilestone, RmaReminder, StockBalance, StockMove
 from staff.models import Notification
+from tickets.models import Escalation, TicketEvent
 from tests.conftest import requires_postgres
 
 from .conftest import PartFactory, VendorFactory, WarehouseFactory
@@ -83,7 +84,33 @@ def test_concurrent_sweeps_escalate_each_missed_milestone_once(spares_admin, sup
                                           follow_up_dues(shipped, center_calendar()).items()
                                           if k != MilestoneKind.DAY_30])
     at = shipped + timedelta(days=8)  # receipt (day 3) and day 7 missed
-    results = _run_together([lambda: sweep.sweep(now=at) for _ in range(3)])
-    assert sum(r[0] for r in results) == 20
+    # Small batches, so the sweeps interleave batch by batch (SKIP LOCKED splits the work).
+    results = _run_together([lambda: sweep.sweep(now=at, batch_size=3) for _ in range(3)])
+    assert sum(r[0] for r in results) == 20, results
     assert RmaMilestone.objects.filter(escalated_at__isnull=False).count() == 20
+    assert Escalation.objects.filter(rma__isnull=False).count() == 20
     assert Notification.objects.filter(recipient=supervisor).count() == 20
+    assert TicketEvent.objects.filter(kind="escalation", data__text="rma_missed").count() == 20
+    assert sweep.sweep(now=at + timedelta(hours=1)) == (0, 0)
+
+
+def test_concurrent_sweeps_send_each_days_reminder_once(spares_admin, purchasing, make_ticket):
+    """Twelve units 35 days at the vendor on a working day: three sweeps at once send each
+    RMA's reminder once (one RmaReminder, one escalation row, one event, one inbox row each)."""
+    at = datetime(2026, 12, 8, 10, tzinfo=SH)  # a Tuesday
+    shipped = at - timedelta(days=35)
+    for _ in range(12):
+        ticket = make_ticket(now=shipped - timedelta(days=1))
+        rma = services.create_rma(ticket, vendor=VendorFactory(), reason="Board fault", by=spares_admin,
+                                  now=shipped - timedelta(hours=1))
+        Rma.objects.filter(pk=rma.pk).update(status="shipped", shipped_at=shipped, top_priority=True,
+                                             next_reminder_at=at - timedelta(days=3))
+        RmaMilestone.objects.filter(rma=rma).update(completed_at=shipped)
+        RmaMilestone.objects.create(rma=rma, kind="day_30", due_at=shipped + timedelta(days=30), escalated_at=at)
+    results = _run_together([lambda: sweep.sweep(now=at, batch_size=5) for _ in range(3)])
+    assert sum(r[1] for r in results) == 12, results
+    assert RmaReminder.objects.count() == 12
+    assert Escalation.objects.filter(rma_milestone="reminder", reminder_day=at.date()).count() == 12
+    assert TicketEvent.objects.filter(data__text="rma_reminder").count() == 12
+    assert Notification.objects.filter(recipient=purchasing, text="rma_reminder").count() == 12
+    assert sweep.sweep(now=at + timedelta(hours=3)) == (0, 0)

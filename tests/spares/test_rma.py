@@ -15,7 +15,7 @@ from staff.models import Notification
 from tickets import services as ticket_services
 from tickets.choices import Status
 from tickets.exceptions import InvalidInput, PermissionDenied, TransitionNotAllowed
-from tickets.models import BusinessCalendar, CalendarDay, ClockKind, SlaClock, Ticket
+from tickets.models import BusinessCalendar, CalendarDay, ClockKind, Escalation, EscalationLevel, SlaClock, Ticket
 
 from .conftest import VendorFactory
 
@@ -116,20 +116,34 @@ def test_completed_milestone_does_not_escalate(at_desk, spares_admin, vendor, su
 
 def test_unit_31_days_out_is_top_with_one_escalation_and_a_reminder_each_working_day(
         at_desk, spares_admin, vendor, supervisor, purchasing):
+    """The issue's "Done when": shipped Mon 11-02, not back on Thu 12-10 (day 38); Mon 12-07
+    is a holiday. One 30-day escalation (Wed 12-02), one reminder per working day since
+    (Thu, Fri, Tue, Wed, Thu — no weekend, no holiday), however often the sweep runs."""
+    calendar = BusinessCalendar.objects.get(name="Service center")
+    CalendarDay.objects.create(calendar=calendar, date=date(2026, 12, 7), kind=CalendarDay.Kind.HOLIDAY)
     late = _shipped(at_desk, spares_admin, vendor)
     for kind in (MilestoneKind.RECEIPT, MilestoneKind.DAY_7, MilestoneKind.DAY_15):
         services.complete_milestone(late, kind, note="chased", by=spares_admin, now=sh(11, 3, 10))
     recent = _shipped(at_desk, spares_admin, VendorFactory(), shipped=sh(11, 30, 10))  # receipt due 12-03
-    _sweep_every(3, sh(11, 2, 11), sh(12, 8, 12))
+    _sweep_every(3, sh(11, 2, 11), sh(12, 10, 12))
+    sweep.sweep(now=sh(12, 10, 12))  # once more the same day: nothing new
     day30 = RmaMilestone.objects.get(rma=late, kind=MilestoneKind.DAY_30)
     assert day30.escalated_at is not None and day30.escalated_at.astimezone(SH).date() == date(2026, 12, 2)
-    assert list(RmaReminder.objects.filter(rma=late).values_list("day", flat=True)) == [
-        date(2026, 12, 3), date(2026, 12, 4), date(2026, 12, 7), date(2026, 12, 8)]  # no weekend
+    days = [date(2026, 12, 3), date(2026, 12, 4), date(2026, 12, 8), date(2026, 12, 9), date(2026, 12, 10)]
+    assert list(RmaReminder.objects.filter(rma=late).values_list("day", flat=True)) == days
     assert not RmaReminder.objects.filter(rma=recent).exists()
     rows = list(selectors.rma_list())
     assert rows[0] == late and rows[0].top_priority
-    assert Notification.objects.filter(recipient=purchasing, title__startswith="Top priority").count() == 1
-    assert Notification.objects.filter(recipient=purchasing, title__startswith="Reminder").count() == 4
+    # On the supervisors' escalations page: exactly one 30-day escalation and the reminders.
+    raised = Escalation.objects.filter(rma=late)
+    assert list(raised.exclude(rma_milestone="reminder").values_list("rma_milestone", "level")) == [
+        (MilestoneKind.DAY_30, EscalationLevel.LEVEL_2)]
+    assert sorted(raised.filter(rma_milestone="reminder").values_list("reminder_day", flat=True)) == days
+    inbox = [n.rendered_title for n in Notification.objects.filter(recipient=purchasing)]
+    assert sum(title.startswith("Top priority") for title in inbox) == 1
+    assert sum(title.startswith("Reminder") for title in inbox) == len(days)
+    assert late.ticket.events.filter(kind="escalation", data__text="rma_top_priority").count() == 1
+    assert late.ticket.events.filter(data__text="rma_reminder").count() == len(days)
 
 
 def test_concurrent_looking_reruns_of_the_same_day_send_no_second_reminder(at_desk, spares_admin, vendor):
@@ -178,7 +192,7 @@ def test_doa_unit_at_the_vendor_cannot_be_cancelled_until_written_off(at_desk, s
     services.write_off_rma(rma, reason="Vendor bankrupt; customer refunded", by=supervisor, now=sh(11, 3, 10))
     ticket_services.cancel(rma.ticket, by=agent, now=sh(11, 3, 11), reason="Refunded")
     assert Ticket.objects.get(pk=rma.ticket.pk).status == Status.CANCELLED
-    assert rma.ticket.events.filter(message__contains="written off").exists()
+    assert rma.ticket.events.filter(data__text="rma_written_off", message__contains="Vendor bankrupt").exists()
 
 
 def test_non_doa_unit_at_the_vendor_may_be_cancelled(at_desk, spares_admin, vendor, agent):
@@ -190,7 +204,8 @@ def test_vendor_refusing_to_return_notifies_purchasing(at_desk, spares_admin, ve
     rma = _shipped(at_desk, spares_admin, vendor, doa=True)
     services.record_vendor_refusal(rma, note="Vendor says DOA claim expired", by=spares_admin, now=sh(11, 9, 10))
     notice = Notification.objects.get(recipient=purchasing)
-    assert "refuses" in notice.title and notice.link == rma.get_absolute_url()
+    assert "refuses" in notice.rendered_title and notice.link == rma.get_absolute_url()
+    assert notice.body == "Vendor says DOA claim expired" and notice.text == "rma_vendor_refused"
     assert len(mailoutbox) == 1
 
 
@@ -219,9 +234,50 @@ def test_beat_task_sweeps_with_the_clock_it_reads(at_desk, spares_admin, vendor)
     assert RmaMilestone.objects.get(rma=rma, kind=MilestoneKind.RECEIPT).escalated_at == sh(11, 5, 18, 30)
 
 
-def test_unit_with_an_rma_comes_back_through_the_rma_not_the_ticket(at_desk, spares_admin, vendor):
+def test_the_tickets_unit_back_records_the_rmas_return(at_desk, spares_admin, vendor):
+    """The ticket's "unit back from vendor" goes through the RMA: it closes and the
+    ticket moves on; the raw transition alone is refused while the RMA is open."""
+    from tickets.services.work import move_back_from_vendor
+
     rma = _shipped(at_desk, spares_admin, vendor)
     with pytest.raises(TransitionNotAllowed, match="RMA"):
-        ticket_services.unit_back_from_vendor(rma.ticket, by=spares_admin, now=sh(11, 3, 10))
-    services.record_rma_return(rma, by=spares_admin, now=sh(11, 3, 10))
+        move_back_from_vendor(rma.ticket, by=spares_admin, now=sh(11, 3, 10))
+    ticket_services.unit_back_from_vendor(rma.ticket, by=spares_admin, now=sh(11, 3, 10), note="Fixed")
+    rma.refresh_from_db()
+    assert (rma.status, rma.return_note) == (RmaStatus.RETURNED, "Fixed")
     assert Ticket.objects.get(pk=rma.ticket.pk).status == Status.IN_PROGRESS
+    assert not RmaMilestone.objects.filter(rma=rma, completed_at__isnull=True, cancelled=False).exists()
+
+
+def test_idle_sweep_is_two_indexed_queries(at_desk, spares_admin, vendor, django_assert_max_num_queries):
+    """Nothing due: one look at the due milestones, one at the reminders owed (issue 9:
+    the sweep's cost follows what is due, not how many RMAs are open)."""
+    _shipped(at_desk, spares_admin, vendor)
+    with django_assert_max_num_queries(2):
+        assert sweep.sweep(now=sh(11, 3, 10)) == (0, 0)
+
+
+def test_rma_events_and_notifications_are_text_kinds_rendered_in_chinese(at_desk, spares_admin, vendor, supervisor,
+                                                                         purchasing):
+    """No English sentence is stored: every RMA event and inbox row keeps a registered
+    text kind with its parameters, rendered in the reader's language (zh_Hans here)."""
+    from django.utils import translation
+
+    from staff.texts import is_registered, render
+
+    rma = _shipped(at_desk, spares_admin, vendor)
+    services.complete_milestone(rma, MilestoneKind.RECEIPT, note="Vendor confirms", by=spares_admin, now=sh(11, 4, 10))
+    _sweep_every(6, sh(11, 4, 11), sh(12, 4, 12))  # day 7 and 15 missed, day 30, reminders
+    services.record_vendor_refusal(rma, note="Claims DOA expired", by=spares_admin, now=sh(12, 4, 13))
+    services.record_rma_return(rma, by=spares_admin, now=sh(12, 4, 14), note="Back")
+    events = [e for e in rma.ticket.events.all() if "rma" in e.data]
+    notes = list(Notification.objects.filter(link=rma.get_absolute_url()))
+    kinds = {e.data.get("text") for e in events} | {n.text for n in notes}
+    assert {"rma_opened", "rma_shipped", "rma_milestone_done", "rma_missed", "rma_top_priority", "rma_reminder",
+            "rma_vendor_refused", "rma_returned"} <= kinds
+    assert all(is_registered(kind) for kind in kinds)
+    assert all(n.title == "" for n in notes)
+    with translation.override("zh-hans"):
+        for event in events:
+            text = render(event.data["text"], event.data["params"])
+            assert text and not text.isascii(), (event.data["text"], text)

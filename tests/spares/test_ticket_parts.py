@@ -113,15 +113,22 @@ def test_reserved_part_is_used_by_the_completion(engineer, in_progress, stocked,
 
 
 def test_replaced_part_owes_its_defective_back_and_receiving_it_is_a_ledger_move(
-        client, engineer, spares_admin, in_progress, stocked, van, warehouse, now):
+        client, api_client, engineer, spares_admin, in_progress, stocked, van, warehouse, now):
     services.complete_with_parts(in_progress, by=engineer, now=now, outcome="repaired", work_done="x",
                                  customer_confirmation="Li", parts_replaced=True,
                                  part_lines=[services.ticket_parts.PartLine(stocked, 1, van)])
     owed = DefectiveReturn.objects.get(ticket=in_progress)
     assert owed.part == stocked and owed.received_at is None
+    # The part-return clock names the part owed: stored on the clock, no query per row.
+    assert SlaClock.objects.get(ticket=in_progress, kind=ClockKind.PART_RETURN).subject == "1 × FAN-9 Fan"
     client.force_login(spares_admin)
     page = client.get(in_progress.get_absolute_url()).content.decode()
     assert "Defective parts owed" in page and "FAN-9" in page
+    clocks_section = page[page.index('class="card sla-clocks"'):]
+    row = clocks_section[clocks_section.index('class="clock-part_return"'):]
+    assert '<div class="small clock-subject">1 × FAN-9 Fan</div>' in row[:row.index("</tr>")]
+    api = api_client(spares_admin).get(f"/api/tickets/{in_progress.number}/").data
+    assert [c["subject"] for c in api["clocks"] if c["kind"] == "part_return"] == ["1 × FAN-9 Fan"]
     client.post(f"/spares/tickets/{in_progress.number}/defective-received/", {"warehouse": warehouse.pk})
     owed.refresh_from_db()
     assert owed.received_at is not None

@@ -7,6 +7,7 @@ from tests.factories import UserFactory
 from staff import roles
 from tickets import choices, services
 from tickets.models import TicketEvent
+from tests.factories import vendor_for_tests
 
 pytestmark = pytest.mark.django_db
 REPORT = {"outcome": "repaired", "work_done": "Replaced the fuse", "parts_used": "F-1 fuse",
@@ -200,17 +201,33 @@ def test_resume_of_a_running_job_is_409(api_client, engineer, in_progress):
 
 
 def test_vendor_round_trip_by_spares_admin(api_client, spares_admin, in_progress):
+    """Sending to a vendor opens the RMA (issue 9): vendor and reason required, carrier and
+    tracking number optional (both or neither); the unit's return closes the RMA."""
     client = api_client(spares_admin)
-    sent = post(client, in_progress, "send-to-vendor", {"note": "RMA 42"})
-    assert sent.status_code == 200
+    vendor = vendor_for_tests()
+    missing = post(client, in_progress, "send-to-vendor", {"note": "RMA 42"})
+    assert missing.status_code == 400 and {"vendor", "reason"} <= set(missing.data)
+    half = post(client, in_progress, "send-to-vendor", {"vendor": vendor.pk, "reason": "Dead board", "carrier": "SF"})
+    assert half.status_code == 400 and "tracking_number" in half.data
+    assert post(client, in_progress, "send-to-vendor", {"vendor": "abc", "reason": "x"}).status_code == 400
+    sent = post(client, in_progress, "send-to-vendor", {"vendor": vendor.pk, "reason": "Dead board",
+                                                        "carrier": "SF Express", "tracking_number": "SF1"})
+    assert sent.status_code == 200, sent.data
     assert (sent.data["status"], sent.data["sent_to_vendor_at"] is not None) == ("at_vendor", True)
+    rma = in_progress.rmas.get()
+    assert (rma.status, rma.vendor, rma.tracking_number) == ("shipped", vendor, "SF1")
+    assert set(rma.milestones.values_list("kind", flat=True)) == {"shipped", "receipt", "day_7", "day_15", "day_30"}
     back = post(client, in_progress, "unit-back", {"note": "Board swapped"})
     assert back.status_code == 200
     assert back.data["status"] == "in_progress"
+    rma.refresh_from_db()
+    assert (rma.status, rma.return_note) == ("returned", "Board swapped")
 
 
 def test_send_to_vendor_before_work_started_is_409(api_client, spares_admin, dispatched):
-    assert post(api_client(spares_admin), dispatched, "send-to-vendor").status_code == 409
+    body = {"vendor": vendor_for_tests().pk, "reason": "Dead board"}
+    assert post(api_client(spares_admin), dispatched, "send-to-vendor", body).status_code == 409
+    assert not dispatched.rmas.exists()
 
 
 def test_unit_back_when_not_at_vendor_is_409(api_client, spares_admin, in_progress):

@@ -14,6 +14,7 @@ from tickets import services
 from tickets.choices import ALLOWED_TRANSITIONS, Category, CloseReason, EventKind, HoldReason, Outcome, Status
 from tickets.exceptions import Conflict, TransitionNotAllowed
 from tickets.models import ServiceReport, Ticket, TicketEvent
+from tests.factories import send_to_vendor
 
 
 @dataclass
@@ -73,7 +74,7 @@ def perform(action, ticket, cast, now):
         "start": (worker, lambda by: services.start_work(ticket, by=by, now=now)),
         "hold": (worker, lambda by: services.hold(ticket, by=by, now=now, reason=HoldReason.AWAITING_PARTS)),
         "resume": (worker, lambda by: services.resume(ticket, by=by, now=now)),
-        "send_to_vendor": (cast.spares_admin, lambda by: services.send_to_vendor(ticket, by=by, now=now)),
+        "send_to_vendor": (cast.spares_admin, lambda by: send_to_vendor(ticket, by=by, now=now)),
         "unit_back": (cast.spares_admin, lambda by: services.unit_back_from_vendor(ticket, by=by, now=now)),
         "complete": (worker, lambda by: services.complete(
             ticket, by=by, now=now, outcome=Outcome.REPAIRED, work_done="Replaced the power board",

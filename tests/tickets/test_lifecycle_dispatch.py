@@ -11,6 +11,7 @@ from tickets import services
 from tickets.choices import EventKind, HoldReason, Outcome, Status
 from tickets.exceptions import Conflict, InvalidInput, PermissionDenied, TransitionNotAllowed
 from tickets.models import Ticket, TicketEvent
+from tests.factories import send_to_vendor
 
 
 def test_assign_sets_assignee_times_and_writes_both_events(ticket_in, cast, clock):
@@ -152,7 +153,7 @@ ENGINEER_ACTIONS = {
     "resume": (Status.ON_HOLD, lambda t, by, now: services.resume(t, by=by, now=now)),
     "complete": (Status.IN_PROGRESS, lambda t, by, now: services.complete(
         t, by=by, now=now, outcome=Outcome.REPAIRED, work_done="Fixed", customer_confirmation="Li")),
-    "send_to_vendor": (Status.IN_PROGRESS, lambda t, by, now: services.send_to_vendor(t, by=by, now=now)),
+    "send_to_vendor": (Status.IN_PROGRESS, lambda t, by, now: send_to_vendor(t, by=by, now=now)),
 }
 
 

@@ -8,6 +8,7 @@ from tickets import services
 from tickets.choices import Category, Channel, CloseReason, HoldReason, ServiceType, Status
 from tickets.exceptions import PermissionDenied
 from tickets.models import Ticket
+from tests.factories import send_to_vendor
 
 ALL_ROLES = [
     roles.AGENT, roles.DISPATCHER, roles.ONSITE_ENGINEER, roles.DEPOT_ENGINEER, roles.TECH_SUPPORT,
@@ -62,7 +63,7 @@ def _call(service, ticket, user, now, cast, unit, other_engineer):
         "add_note": lambda: services.add_note(ticket, by=user, now=now, message="Customer called again"),
         "arrive_for_assignee": lambda: services.arrive(ticket, by=user, now=now),
         "hold_for_assignee": lambda: services.hold(ticket, by=user, now=now, reason=HoldReason.AWAITING_PARTS),
-        "send_to_vendor": lambda: services.send_to_vendor(ticket, by=user, now=now),
+        "send_to_vendor": lambda: send_to_vendor(ticket, by=user, now=now),
     }
     return calls[service]()
 

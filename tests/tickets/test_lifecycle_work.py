@@ -11,6 +11,7 @@ from tickets.choices import HoldReason, Outcome, Status
 from tickets.exceptions import InvalidInput, PermissionDenied, TransitionNotAllowed
 from tickets.models import ServiceReport, Ticket
 from tickets.services import ReportIncomplete
+from tests.factories import send_to_vendor
 
 
 def test_arrival_reported_later_keeps_the_real_time(ticket_in, cast, clock):
@@ -147,9 +148,10 @@ def test_vendor_round_trip_returns_to_in_progress_and_can_complete(ticket_in, ca
 def test_assigned_engineer_may_send_to_vendor_but_an_agent_may_not(ticket_in, cast, clock):
     ticket = ticket_in(Status.IN_PROGRESS)
     with pytest.raises(PermissionDenied):
-        services.send_to_vendor(ticket, by=cast.agent, now=clock.tick())
-    services.send_to_vendor(ticket, by=cast.engineer, now=clock.tick())
+        send_to_vendor(ticket, by=cast.agent, now=clock.tick())
+    send_to_vendor(ticket, by=cast.engineer, now=clock.tick())
     assert Ticket.objects.get(pk=ticket.pk).status == Status.AT_VENDOR
+    assert ticket.rmas.get().status == "awaiting_shipment"  # the RMA is opened on the engineer's word
 
 
 def complete_kwargs(**overrides):

@@ -13,6 +13,7 @@ from dispatch.services import receive_unit
 from staff.models import Notification
 from tickets import choices, escalations, services
 from tickets.models import ClockKind, ClockOutcome, Escalation, EscalationLevel, SlaClock, TicketEvent
+from tests.factories import send_to_vendor
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -151,7 +152,7 @@ def test_vendor_repair_stops_the_completion_clock(make_ticket, dispatcher, depot
     receive_unit(ticket, by=depot_engineer, now=sh(23, 9), condition="Scratched lid")  # clock starts here
     assert not SlaClock.objects.filter(ticket=ticket, kind=ClockKind.ARRIVAL).exists()
     services.start_work(ticket, by=depot_engineer, now=sh(23, 10))
-    services.send_to_vendor(ticket, by=depot_engineer, now=sh(23, 14))
+    send_to_vendor(ticket, by=depot_engineer, now=sh(23, 14))  # opens an RMA (issue 9)
     completion = clock(ticket, ClockKind.COMPLETION)
     assert completion.outcome == ClockOutcome.MET and completion.elapsed == timedelta(hours=5)
     assert escalations.sweep(now=sh(25, 9)) == 0

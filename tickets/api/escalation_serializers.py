@@ -1,5 +1,6 @@
 """Escalation representations (SPEC §4) and the acknowledge input. Acknowledging goes
 through tickets.escalations.acknowledge; nothing here writes."""
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Escalation, SlaClock
@@ -17,16 +18,33 @@ class EscalationClockSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class EscalationRmaSerializer(serializers.Serializer):
+    """The vendor repair whose milestone was missed (or whose daily reminder went out)."""
+
+    id = serializers.IntegerField(source="rma.pk")
+    number = serializers.CharField(source="rma.number")
+    vendor = serializers.CharField(source="rma.vendor.name")
+    milestone = serializers.CharField(source="rma_milestone", help_text="A milestone kind, or `reminder`.")
+    reminder_day = serializers.DateField(allow_null=True)
+    url = serializers.CharField(source="rma.get_absolute_url")
+
+
 class EscalationSerializer(serializers.ModelSerializer):
     ticket = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    clock = EscalationClockSerializer(read_only=True)
+    clock = EscalationClockSerializer(read_only=True, allow_null=True, help_text="Empty for an RMA escalation.")
+    rma = serializers.SerializerMethodField()
     acknowledged_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Escalation
-        fields = ["id", "ticket", "clock", "level", "due_at", "raised_at", "acknowledged_by",
+        fields = ["id", "ticket", "clock", "rma", "level", "due_at", "raised_at", "acknowledged_by",
                   "acknowledged_at", "note"]
         read_only_fields = fields
+
+
+    @extend_schema_field(EscalationRmaSerializer(allow_null=True))
+    def get_rma(self, escalation):
+        return EscalationRmaSerializer(escalation).data if escalation.rma_id else None
 
 
 class AcknowledgeSerializer(serializers.Serializer):

@@ -45,7 +45,7 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                     "acknowledge_ticket": ["tickets.acknowledge_escalation"]}
 
     def get_queryset(self):
-        rows = Escalation.objects.select_related("ticket", "clock", "acknowledged_by")
+        rows = Escalation.objects.select_related("ticket", "clock", "rma__vendor", "acknowledged_by")
         user = self.request.user
         if not user.has_perm("tickets.view_all_tickets"):
             rows = rows.filter(ticket__in=visible_tickets(user))

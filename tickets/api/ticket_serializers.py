@@ -86,8 +86,9 @@ class SlaClockSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SlaClock
-        fields = ["kind", "cycle", "started_at", "target", "warn_at", "due_at", "level2_at", "stopped_at",
-                  "outcome", "elapsed", "overrun"]
+        fields = ["kind", "subject", "cycle", "started_at", "target", "warn_at", "due_at", "level2_at",
+                  "stopped_at", "outcome", "elapsed", "overrun"]
+        extra_kwargs = {"subject": {"help_text": "What the clock waits for: the part owed on a part-return clock."}}
         read_only_fields = fields
 
 

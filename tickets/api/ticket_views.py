@@ -8,7 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from spares.api.serializers import CompleteWithPartsSerializer
+from spares.api.serializers import CompleteWithPartsSerializer, SendToVendorSerializer
 from spares.services import complete_with_parts
 from dispatch import services as dispatch_services  # assignment with the dispatch fit rule (issue 7 item 8)
 
@@ -135,9 +135,10 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def resume(self, request, number=None):
         return self._run(s.EmptySerializer, services.resume)
 
-    @_action(s.NoteSerializer, path="send-to-vendor")
+    @_action(SendToVendorSerializer, path="send-to-vendor")
     def send_to_vendor(self, request, number=None):
-        return self._run(s.NoteSerializer, services.send_to_vendor)
+        """Opens the unit's vendor repair (RMA) with its milestones; the ticket goes at_vendor."""
+        return self._run(SendToVendorSerializer, services.send_to_vendor)
 
     @_action(s.NoteSerializer, path="unit-back")
     def unit_back(self, request, number=None):

@@ -169,6 +169,9 @@ class SlaClock(models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, choices=ClockOutcome.choices, blank=True)
     elapsed = models.DurationField(_("time taken"), null=True, blank=True)
     overrun = models.DurationField(_("breached by"), null=True, blank=True)
+    # What the clock waits for, when its kind alone does not say: the defective part(s)
+    # owed back on a part-return clock ("1 × P-100 Main board").
+    subject = models.CharField(_("for"), max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["started_at", "id"]
@@ -207,7 +210,10 @@ class SlaClock(models.Model):
 
 
 class Escalation(models.Model):
-    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="escalations")
+    """A level of an SLA clock that fell due, or (clock empty) a vendor repair's missed
+    milestone or daily reminder (spares.sweep): both on the supervisors' page."""
+
+    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="escalations", null=True, blank=True)
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="escalations")
     level = models.CharField(_("level"), max_length=10, choices=EscalationLevel.choices)
     due_at = models.DateTimeField(_("fell due at"))
@@ -218,6 +224,12 @@ class Escalation(models.Model):
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # An RMA escalation: the RMA, its milestone kind (spares.MilestoneKind) or
+    # "reminder" with the working day it was sent for.
+    rma = models.ForeignKey("spares.Rma", on_delete=models.CASCADE, null=True, blank=True, related_name="escalations",
+                            db_index=False, verbose_name=_("RMA"))
+    rma_milestone = models.CharField(_("RMA milestone"), max_length=10, blank=True)
+    reminder_day = models.DateField(_("reminder day"), null=True, blank=True)
 
     class Meta:
         ordering = ["-raised_at", "-id"]
@@ -226,6 +238,13 @@ class Escalation(models.Model):
         permissions = [("acknowledge_escalation", _("Can acknowledge escalations"))]
         constraints = [
             models.UniqueConstraint(fields=["clock", "level"], name="one_escalation_per_clock_level"),
+            # RMA escalations: once per missed milestone, once per reminder day.
+            models.UniqueConstraint(fields=["rma", "rma_milestone"], name="one_escalation_per_rma_milestone",
+                                    condition=Q(rma__isnull=False, reminder_day__isnull=True)),
+            models.UniqueConstraint(fields=["rma", "reminder_day"], name="one_escalation_per_rma_day",
+                                    condition=Q(reminder_day__isnull=False)),
+            models.CheckConstraint(condition=Q(clock__isnull=False, rma__isnull=True)
+                                   | Q(clock__isnull=True, rma__isnull=False), name="escalation_clock_or_rma"),
         ]
         indexes = [
             # The escalations page walks these in its order (newest first), open ones or all;
@@ -234,7 +253,27 @@ class Escalation(models.Model):
             models.Index(fields=["-raised_at", "-id"], name="escalation_open_raised_idx",
                          condition=Q(acknowledged_at__isnull=True)),
             models.Index(fields=["-raised_at", "-id"], name="escalation_raised_idx"),
+            # The page filtered to vendor repairs (clock=rma): a few rows among a million.
+            models.Index(fields=["-raised_at", "-id"], name="escalation_rma_raised_idx",
+                         condition=Q(rma__isnull=False)),
         ]
 
     def __str__(self):
-        return f"{self.ticket_id} {self.clock.kind} {self.level}"
+        what = self.clock.kind if self.clock_id else f"rma:{self.rma_milestone}"
+        return f"{self.ticket_id} {what} {self.level}"
+
+    @property
+    def subject(self):
+        """What fell due, for sorting and display: the clock's kind, or the RMA milestone."""
+        return self.clock.kind if self.clock_id else self.rma_milestone
+
+    def get_rma_milestone_display(self):
+        """The RMA milestone's label (spares.MilestoneKind), or "Daily reminder"."""
+        if self.rma_milestone == "reminder":
+            return _("Daily reminder")
+        from spares.models import MilestoneKind
+
+        try:
+            return MilestoneKind(self.rma_milestone).label
+        except ValueError:
+            return self.rma_milestone

@@ -183,20 +183,55 @@ def resume(ticket, *, by, now):
 
 
 @transaction.atomic
-def send_to_vendor(ticket, *, by, now, note=""):
+def move_to_vendor(ticket, *, rma, by, now, note=""):
+    """The ticket's side of a vendor repair: status at_vendor, the completion clock
+    stops. Only spares.services.rma calls it, with the open RMA it created or shipped:
+    a unit never goes to a vendor without an RMA (its milestones are the clocks)."""
     ticket = _lock(ticket)
-    on_behalf = _vendor_context(ticket, by)
+    if rma is None or rma.ticket_id != ticket.pk or not rma.is_open:
+        raise TransitionNotAllowed(_("A unit goes to a vendor only with an open RMA."))
+    on_behalf = check_vendor_desk(ticket, by)
     _check_transition(ticket, "send_to_vendor")
     ticket.sent_to_vendor_at = now
     clocks.stop_clock(ticket, ClockKind.COMPLETION, now=now)
-    return _move(ticket, "send_to_vendor", by=by, now=now, on_behalf_of=on_behalf, message=note)
+    return _move(ticket, "send_to_vendor", by=by, now=now, on_behalf_of=on_behalf, message=note,
+                 data={"rma": rma.pk})
+
+
+def send_to_vendor(ticket, *, by, now, vendor, reason, carrier="", tracking_number="", expected_back=None,
+                   cost=None, note=""):
+    """Send the unit to a vendor: always through spares.services.rma.send_to_vendor,
+    which opens the RMA (vendor, reason; carrier and tracking now or later) whose
+    milestones are the clocks. Returns the ticket."""
+    from spares.services.rma import send_to_vendor as send
+
+    rma = send(ticket, vendor=vendor, reason=reason, by=by, now=now, carrier=carrier,
+               tracking_number=tracking_number, expected_back=expected_back, cost=cost, note=note)
+    return Ticket.objects.get(pk=rma.ticket_id)
+
+
+def unit_back_from_vendor(ticket, *, by, now, note=""):
+    """The unit is back: spares.services.rma.unit_back records the return of the open
+    RMA, which moves the ticket on. Returns the ticket."""
+    from spares.services.rma import unit_back
+
+    return unit_back(ticket, by=by, now=now, note=note)
 
 
 @transaction.atomic
-def unit_back_from_vendor(ticket, *, by, now, note=""):
+def move_back_from_vendor(ticket, *, by, now, note="", rma=None):
+    """Back from the vendor: in_progress again. spares.services.rma calls this when it
+    records an RMA's return (the RMA's return moves the ticket on)."""
     ticket = _lock(ticket)
-    on_behalf = _vendor_context(ticket, by)
-    return _move(ticket, "unit_back", by=by, now=now, on_behalf_of=on_behalf, message=note)
+    on_behalf = check_vendor_desk(ticket, by)
+    return _move(ticket, "unit_back", by=by, now=now, on_behalf_of=on_behalf, message=note,
+                 data={"rma": rma.pk} if rma is not None else None)
+
+
+def check_vendor_desk(ticket, by):
+    """Who may send the unit to / take it back from a vendor: the vendor desk, or the
+    ticket's engineer (or someone recording on their behalf). Returns on-behalf-of."""
+    return _vendor_context(ticket, by)
 
 
 def _vendor_context(ticket, by):
@@ -207,7 +242,7 @@ def _vendor_context(ticket, by):
 
 @transaction.atomic
 def complete(ticket, *, by, now, outcome, work_done, customer_confirmation="", parts_used="",
-             parts_replaced=False, at=None, customer_signature=None):
+             parts_replaced=False, at=None, customer_signature=None, part_owed=""):
     """Completion needs an outcome and a service report (SPEC §3); the customer confirms
     with a typed name, a drawn signature (PNG), or both."""
     ticket = _lock(ticket)
@@ -231,7 +266,9 @@ def complete(ticket, *, by, now, outcome, work_done, customer_confirmation="", p
     ticket.outcome = outcome
     clocks.stop_clock(ticket, ClockKind.COMPLETION, now=ticket.completed_at)
     if parts_replaced and clocks.is_onsite(ticket):
-        clocks.start_clock(ticket, ClockKind.PART_RETURN, now=ticket.completed_at)
+        # The clock names the part owed (spares passes its ledger lines; else the report's text).
+        clocks.start_clock(ticket, ClockKind.PART_RETURN, now=ticket.completed_at,
+                           subject=(part_owed or parts_used).strip())
     clocks.start_clock(ticket, ClockKind.CALLBACK, now=ticket.completed_at)
     report, _created = ServiceReport.objects.update_or_create(ticket=ticket, defaults={
         "work_done": work_done.strip(), "parts_used": parts_used.strip(), "parts_replaced": parts_replaced,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from spares.forms import CompleteWithPartsForm
+from spares.forms import CompleteWithPartsForm, SendToVendorForm
 from spares.services import complete_with_parts
 
 from .. import forms as f
@@ -51,8 +51,10 @@ ACTIONS = {
     "hold": Action(gettext_lazy("Put on hold"), f.HoldForm, lambda t, d, **kw: services.hold(
         t, reason=d["reason"], note=_text(d, "note"), **kw)),
     "resume": Action(gettext_lazy("Resume"), f.EmptyForm, lambda t, d, **kw: services.resume(t, **kw), "primary"),
-    "send_to_vendor": Action(gettext_lazy("Send to vendor"), f.OptionalNoteForm,
-                             lambda t, d, **kw: services.send_to_vendor(t, note=_text(d, "note"), **kw)),
+    # Opens the vendor repair (RMA) with its milestones: spares.services.rma.send_to_vendor.
+    "send_to_vendor": Action(gettext_lazy("Send to vendor"), SendToVendorForm, lambda t, d, **kw: services.send_to_vendor(
+        t, vendor=d["vendor"], reason=d["reason"], carrier=_text(d, "carrier"),
+        tracking_number=_text(d, "tracking_number"), **kw)),
     "unit_back": Action(gettext_lazy("Unit back from vendor"), f.OptionalNoteForm,
                         lambda t, d, **kw: services.unit_back_from_vendor(t, note=_text(d, "note"), **kw), "primary"),
     # Parts used are ledger lines (spares): issued in the completion's transaction.
