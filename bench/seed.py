@@ -513,9 +513,29 @@ def _reports_and_receipts(cursor):
           AND status IN ('in_progress', 'on_hold', 'at_vendor', 'completed', 'closed')""")
 
 
+def _completions(cursor):
+    """One completion per completed job (tickets with an outcome of work), every 40th
+    a failed repair; then the report dimensions copied onto completions and stopped
+    clocks by the same single UPDATE … FROM the migration runs."""
+    from tickets.models.report_dims import BACKFILL_SQL
+
+    cursor.execute("""
+        INSERT INTO tickets_completion (ticket_id, sequence, outcome, engineer_id, fault_kind, parts_replaced,
+            assigned_at, started_at, completed_at, response_outcome, arrival_outcome, completion_outcome,
+            part_return_outcome, callback_outcome, is_repeat, repeat_of_id, reopened_at, failed,
+            d_service_type, d_area, d_category, d_second_visit)
+        SELECT id, 1, outcome, assignee_id, fault_kind, id % 3 = 0, assigned_at, started_at, completed_at,
+               '', '', '', '', '', false, NULL, NULL, outcome IN ('repaired', 'replaced') AND id % 40 = 0,
+               '', '', '', false
+        FROM tickets_ticket
+        WHERE completed_at IS NOT NULL AND outcome IN ('repaired', 'replaced', 'no_fault_found', 'unrepairable')""")
+    for sql in BACKFILL_SQL:
+        cursor.execute(sql)
+
+
 BULK_TABLES = ("tickets_customer", "tickets_customerphone", "tickets_productunit", "tickets_ticket",
                "tickets_slaclock", "tickets_escalation", "tickets_ticketevent", "staff_notification",
-               "tickets_servicereport", "dispatch_depotreceipt")
+               "tickets_servicereport", "dispatch_depotreceipt", "tickets_completion")
 
 
 def _drop_indexes(cursor):
@@ -584,6 +604,7 @@ def seed(scale=1.0, *, now=None, log=print, vacuum=True):
         step("events", _events, staff)
         step("notifications", _notifications, staff)
         step("service reports, depot receipts", _reports_and_receipts)
+        step("completions, report dimensions", _completions)
         step("sequences", lambda c: (_sync_sequences(c), c.execute("DROP TABLE bench_plan, bench_clock, bench_flags")))
         with connection.cursor() as cursor:
             if fk_off:

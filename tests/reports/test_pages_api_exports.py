@@ -160,7 +160,8 @@ def test_report_page_links_each_figure_to_its_drill_down(client, manager, rolled
 
 def test_report_page_query_count_is_bounded(client, manager, rolled, django_assert_max_num_queries):
     client.force_login(manager)
-    with django_assert_max_num_queries(30):
+    # a fixed number per section, whatever the data (parts, vendor repair and satisfaction added ~16)
+    with django_assert_max_num_queries(45):
         assert client.get(reverse("reports:index"), MONTH).status_code == 200
 
 

@@ -169,6 +169,17 @@ class SlaClock(models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, choices=ClockOutcome.choices, blank=True)
     elapsed = models.DurationField(_("time taken"), null=True, blank=True)
     overrun = models.DurationField(_("breached by"), null=True, blank=True)
+    # Report dimensions copied from the ticket when the clock stops (models/report_dims.py).
+    d_service_type = models.CharField(_("service type"), max_length=10, choices=choices.ServiceType.choices,
+                                      blank=True, editable=False)
+    d_model = models.ForeignKey("tickets.ProductModel", on_delete=models.DO_NOTHING, null=True, blank=True,
+                                editable=False, related_name="+", db_index=False, db_constraint=False)
+    d_product_line = models.ForeignKey("tickets.ProductLine", on_delete=models.DO_NOTHING, null=True, blank=True,
+                                       editable=False, related_name="+", db_index=False, db_constraint=False)
+    d_area = models.CharField(_("area"), max_length=10, choices=choices.Area.choices, blank=True, editable=False)
+    d_engineer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
+                                   editable=False, related_name="+", db_index=False, db_constraint=False,
+                                   help_text="the ticket's engineer when the clock stopped")
 
     class Meta:
         ordering = ["started_at", "id"]
@@ -181,10 +192,27 @@ class SlaClock(models.Model):
             # The sweep's only entry point: rows with something still to raise.
             models.Index(fields=["next_due_at"], name="clock_next_due_idx", condition=Q(next_due_at__isnull=False)),
             models.Index(fields=["kind", "stopped_at"], name="clock_kind_stopped_idx"),
+            models.Index(fields=["d_model", "stopped_at"], name="clock_report_model_idx",
+                         condition=Q(stopped_at__isnull=False)),
         ]
 
     def __str__(self):
         return f"{self.ticket_id}:{self.kind}"
+
+    def save(self, *args, **kwargs):
+        """A clock written already stopped (tests, imports) gets its report dimensions
+        here; `clocks.stop_clock` sets them when it stops a running one."""
+        copied = self._state.adding and self.stopped_at is not None and not self.d_service_type
+        if copied:
+            from .report_dims import copy_dims
+
+            copy_dims(self, self.ticket)
+            self.d_engineer_id = self.ticket.assignee_id
+        super().save(*args, **kwargs)
+        if copied:
+            from .report_dims import forget_expressions
+
+            forget_expressions(self)
 
     @property
     def is_running(self):
