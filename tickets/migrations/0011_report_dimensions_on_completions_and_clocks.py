@@ -82,6 +82,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='slaclock',
-            index=models.Index(condition=models.Q(('stopped_at__isnull', False)), fields=['d_model', 'stopped_at'], name='clock_report_model_idx'),
+            index=models.Index(condition=models.Q(('stopped_at__isnull', False)), fields=['kind', 'stopped_at'], include=('id', 'outcome', 'elapsed', 'd_engineer', 'd_model', 'd_product_line', 'd_service_type', 'd_area'), name='clock_report_idx'),
         ),
     ]

@@ -192,7 +192,11 @@ class SlaClock(models.Model):
             # The sweep's only entry point: rows with something still to raise.
             models.Index(fields=["next_due_at"], name="clock_next_due_idx", condition=Q(next_due_at__isnull=False)),
             models.Index(fields=["kind", "stopped_at"], name="clock_kind_stopped_idx"),
-            models.Index(fields=["d_model", "stopped_at"], name="clock_report_model_idx",
+            # The reports' month-range reads: an index-only scan gives every column they
+            # count, filter and group by, without visiting the 2.4M-row heap (bench at 1M tickets).
+            models.Index(fields=["kind", "stopped_at"], name="clock_report_idx",
+                         include=["id", "outcome", "elapsed", "d_engineer", "d_model", "d_product_line",
+                                  "d_service_type", "d_area"],
                          condition=Q(stopped_at__isnull=False)),
         ]
 
