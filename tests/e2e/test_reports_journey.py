@@ -73,6 +73,8 @@ def test_manager_filters_drills_down_and_downloads_xlsx(live_server, browser, br
     expect(page.locator("#parts-by-part")).to_contain_text("定影组件")
     expect(page.locator("#vendors-table")).to_contain_text("华南维修中心")
     screenshot("last-month")
+    for section in ("parts", "vendors", "satisfaction", "engineers"):
+        page.locator(f"#{section}").screenshot(path=str(ARTIFACTS / f"test_manager_reports_en-{section}.png"))
 
     page.select_option("#id_model", str(printer.pk))
     page.get_by_role("button", name="Show").click()
@@ -107,4 +109,6 @@ def test_manager_filters_drills_down_and_downloads_xlsx(live_server, browser, br
     chinese.wait_for_timeout(300)
     ARTIFACTS.mkdir(exist_ok=True)
     chinese.screenshot(path=str(ARTIFACTS / "test_manager_reports_zh.png"), full_page=True)
+    for section in ("parts", "vendors", "satisfaction", "engineers"):  # close-ups of the newer sections
+        chinese.locator(f"#{section}").screenshot(path=str(ARTIFACTS / f"test_manager_reports_zh-{section}.png"))
     chinese.context.close()
