@@ -517,7 +517,7 @@ def _completions(cursor):
     """One completion per completed job (tickets with an outcome of work), every 40th
     a failed repair; then the report dimensions copied onto completions and stopped
     clocks by the same single UPDATE … FROM the migration runs."""
-    from tickets.models.report_dims import BACKFILL_SQL
+    from tickets.models.report_dims import BACKFILL_SQL, TICKET_BACKFILL_SQL
 
     cursor.execute("""
         INSERT INTO tickets_completion (ticket_id, sequence, outcome, engineer_id, fault_kind, parts_replaced,
@@ -529,7 +529,7 @@ def _completions(cursor):
                '', '', '', false
         FROM tickets_ticket
         WHERE completed_at IS NOT NULL AND outcome IN ('repaired', 'replaced', 'no_fault_found', 'unrepairable')""")
-    for sql in BACKFILL_SQL:
+    for sql in TICKET_BACKFILL_SQL + BACKFILL_SQL:
         cursor.execute(sql)
 
 

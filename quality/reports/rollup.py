@@ -21,7 +21,7 @@ from . import selectors
 from .periods import ReportQuery, add_months
 from .stats import rate
 
-_DIMS = {"k_model": "unit__model_id", "k_service_type": "service_type", "k_engineer": "assignee_id",
+_DIMS = {"k_model": "d_model_id", "k_service_type": "service_type", "k_engineer": "assignee_id",
          "k_area": "customer__area"}
 # completions and stopped clocks carry copies of the ticket's dimensions (no ticket join)
 _COMPLETION_DIMS = {"k_model": "d_model_id", "k_service_type": "d_service_type", "k_engineer": "engineer_id",

@@ -22,7 +22,7 @@ so reopening never rewrites finished work):
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Avg, Count, DecimalField, DurationField, ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, DecimalField, DurationField, ExpressionWrapper, F, FloatField, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -30,7 +30,7 @@ from spares.models import MilestoneKind, MoveKind, Rma, RmaMilestone, StockMove,
 
 from tickets import choices
 from tickets.choices import Category, Outcome
-from tickets.models import ProductModel, ProductUnit
+from tickets.models import ProductModel
 from tickets.models import ClockKind, ClockOutcome, Completion, Escalation, EscalationLevel, SlaClock, Ticket
 
 from ..choices import CallbackResult, ComplaintCategory, ComplaintStatus, Severity
@@ -47,7 +47,7 @@ def _dims(query, prefix="", engineer="assignee_id"):
     if query.product_line:
         conditions[f"{prefix}unit__model__product_line_id"] = query.product_line
     if query.model:
-        conditions[f"{prefix}unit__model_id"] = query.model
+        conditions[f"{prefix}d_model_id"] = query.model  # the unit's model, copied onto the ticket
     if query.service_type:
         conditions[f"{prefix}service_type"] = query.service_type
     if query.area:
@@ -222,11 +222,9 @@ def _count_by_model(rows, prefix="", model=None):
 
 
 def _tickets_by_model(tickets):
-    """Tickets counted per model: the model read per ticket through the unit's primary key
-    (a month is ~20k index probes; a join would hash all 371k units at 1M tickets)."""
-    model_of = ProductUnit.objects.filter(pk=OuterRef("unit_id")).order_by().values("model_id")[:1]
-    counts = dict(tickets.annotate(model_pk=Subquery(model_of)).values_list("model_pk").annotate(n=Count("pk"))
-                  .order_by())
+    """Tickets counted per model (the unit's model copied onto the ticket: no join to the
+    units table), named from the small models table."""
+    counts = dict(tickets.values_list("d_model_id").annotate(n=Count("pk")).order_by())
     names = {m["pk"]: {"code": m["code"], "name": m["name"]}
              for m in ProductModel.objects.filter(pk__in=[pk for pk in counts if pk]).values("pk", "code", "name")}
     return {pk: (names.get(pk, {"code": "", "name": ""}), n) for pk, n in counts.items()}
@@ -388,8 +386,8 @@ def parts(query):
     moves = part_moves(query)
     total = _used(moves.aggregate(**_PART_AGGREGATES))
     by_part = _parts_by(moves, "part_id", {"part_number": "part__part_number", "name": "part__name"})
-    by_model = _parts_by(moves, "ticket__unit__model_id", {"code": "ticket__unit__model__code",
-                                                           "name": "ticket__unit__model__name"})
+    by_model = _parts_by(moves, "ticket__d_model_id", {"code": "ticket__d_model__code",
+                                                       "name": "ticket__d_model__name"})
     by_engineer = _parts_by(moves.filter(ticket__assignee__isnull=False), "ticket__assignee_id", {
         "username": "ticket__assignee__username", "first_name": "ticket__assignee__first_name",
         "last_name": "ticket__assignee__last_name"})

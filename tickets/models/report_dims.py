@@ -27,14 +27,25 @@ def copy_dims(row, ticket):
         row.d_model_id = row.d_product_line_id = None
     else:
         units = ProductUnit.objects.filter(pk=ticket.unit_id)
-        row.d_model_id = Subquery(units.values("model_id")[:1])
-        row.d_product_line_id = Subquery(units.values("model__product_line_id")[:1])
+        row.d_model_id = Subquery(units.order_by().values("model_id")[:1])
+        row.d_product_line_id = Subquery(units.order_by().values("model__product_line_id")[:1])
     customer = cache.get("customer")
     if customer is not None:
         row.d_area = customer.area
     else:
         row.d_area = Coalesce(Subquery(Customer.objects.filter(pk=ticket.customer_id).values("area")[:1]),
                               Value(""))
+
+
+def copy_model(ticket):
+    """A new ticket's unit's model: from memory, else a subquery inside its INSERT."""
+    from .core import ProductUnit
+
+    unit = ticket._state.fields_cache.get("unit")
+    if unit is not None:
+        ticket.d_model_id = unit.model_id
+    else:
+        ticket.d_model_id = Subquery(ProductUnit.objects.filter(pk=ticket.unit_id).order_by().values("model_id")[:1])
 
 
 def forget_expressions(row):
@@ -47,6 +58,11 @@ def forget_expressions(row):
 _TICKET_DIMS = """
     d_service_type = t.service_type, d_model_id = u.model_id, d_product_line_id = m.product_line_id,
     d_area = coalesce(c.area, '')"""
+
+TICKET_BACKFILL_SQL = [
+    """UPDATE tickets_ticket AS t SET d_model_id = u.model_id
+        FROM tickets_productunit u WHERE u.id = t.unit_id AND t.d_model_id IS DISTINCT FROM u.model_id""",
+]
 
 BACKFILL_SQL = [
     f"""UPDATE tickets_completion AS x SET {_TICKET_DIMS},
