@@ -46,16 +46,17 @@ class Completion(models.Model):
         help_text=_("The same fault came back within 72 h (software) or 7 days (hardware, no part replaced)."))
     # Report dimensions copied from the ticket when the row is written (models/report_dims.py).
     d_service_type = models.CharField(_("service type"), max_length=10, choices=choices.ServiceType.choices,
-                                      blank=True, editable=False)
+                                      blank=True, editable=False, default="", db_default="")
     d_model = models.ForeignKey("tickets.ProductModel", on_delete=models.DO_NOTHING, null=True, blank=True,
                                 editable=False, related_name="+", db_index=False, db_constraint=False)
     d_product_line = models.ForeignKey("tickets.ProductLine", on_delete=models.DO_NOTHING, null=True, blank=True,
                                        editable=False, related_name="+", db_index=False, db_constraint=False)
-    d_area = models.CharField(_("area"), max_length=10, choices=choices.Area.choices, blank=True, editable=False)
+    d_area = models.CharField(_("area"), max_length=10, choices=choices.Area.choices, blank=True, editable=False,
+                              default="", db_default="")
     d_category = models.CharField(_("category"), max_length=15, choices=choices.Category.choices, blank=True,
-                                  editable=False)
+                                  editable=False, default="", db_default="")
     d_second_visit = models.BooleanField(
-        default=False, editable=False,
+        default=False, db_default=False, editable=False,
         help_text="sent to a vendor or under a special circumstance when completed (not a first-time fix)")
 
     class Meta:

@@ -171,12 +171,13 @@ class SlaClock(models.Model):
     overrun = models.DurationField(_("breached by"), null=True, blank=True)
     # Report dimensions copied from the ticket when the clock stops (models/report_dims.py).
     d_service_type = models.CharField(_("service type"), max_length=10, choices=choices.ServiceType.choices,
-                                      blank=True, editable=False)
+                                      blank=True, editable=False, default="", db_default="")
     d_model = models.ForeignKey("tickets.ProductModel", on_delete=models.DO_NOTHING, null=True, blank=True,
                                 editable=False, related_name="+", db_index=False, db_constraint=False)
     d_product_line = models.ForeignKey("tickets.ProductLine", on_delete=models.DO_NOTHING, null=True, blank=True,
                                        editable=False, related_name="+", db_index=False, db_constraint=False)
-    d_area = models.CharField(_("area"), max_length=10, choices=choices.Area.choices, blank=True, editable=False)
+    d_area = models.CharField(_("area"), max_length=10, choices=choices.Area.choices, blank=True, editable=False,
+                              default="", db_default="")
     d_engineer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
                                    editable=False, related_name="+", db_index=False, db_constraint=False,
                                    help_text="the ticket's engineer when the clock stopped")
