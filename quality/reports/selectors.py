@@ -22,6 +22,7 @@ so reopening never rewrites finished work):
 import contextvars
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Avg, Count, DecimalField, DurationField, ExpressionWrapper, F, FloatField, Q, Sum
 from django.db.models.functions import Coalesce
@@ -413,20 +414,33 @@ def _parts_by(moves, key, names):
 
 def parts(query):
     moves = part_moves(query)
-    total = _used(moves.aggregate(**_PART_AGGREGATES))
     by_part = _parts_by(moves, "part_id", {"part_number": "part__part_number", "name": "part__name"})
-    by_model = _parts_by(moves, "ticket__d_model_id", {"code": "ticket__d_model__code",
-                                                       "name": "ticket__d_model__name"})
-    by_engineer = _parts_by(moves.filter(ticket__assignee__isnull=False), "ticket__assignee_id", {
-        "username": "ticket__assignee__username", "first_name": "ticket__assignee__first_name",
-        "last_name": "ticket__assignee__last_name"})
-    for row in by_engineer:
-        row["engineer"] = f"{row.pop('first_name')} {row.pop('last_name')}".strip() or row["username"]
-        del row["username"]
+    # one scan of the period's moves (with the ticket's model and engineer) serves the totals,
+    # the per-model and the per-engineer tables; names come from the small tables after
+    groups = list(moves.values("ticket__d_model_id", "ticket__assignee_id").annotate(**_PART_AGGREGATES).order_by())
+    total = _part_sums(groups, lambda r: 0).get(0) or _used({k: 0 for k in _PART_AGGREGATES})
+    models = {m["pk"]: m for m in ProductModel.objects.filter(
+        pk__in={r["ticket__d_model_id"] for r in groups}).values("pk", "code", "name")}
+    users = {u.pk: u.get_full_name() or u.get_username() for u in get_user_model().objects.filter(
+        pk__in={r["ticket__assignee_id"] for r in groups if r["ticket__assignee_id"]})}
+    by_model = [{"id": pk, "code": models.get(pk, {}).get("code", ""), "name": models.get(pk, {}).get("name", ""),
+                 **used} for pk, used in _part_sums(groups, lambda r: r["ticket__d_model_id"]).items()]
+    by_engineer = [{"id": pk, "engineer": users.get(pk, ""), **used}
+                   for pk, used in _part_sums(groups, lambda r: r["ticket__assignee_id"]).items() if pk]
     order = lambda r: (-r["cost"], -r["used"])  # noqa: E731
     return {**total, "by_part": sorted(by_part, key=lambda r: (*order(r), r["part_number"])),
             "by_model": sorted(by_model, key=lambda r: (*order(r), r["code"])),
             "by_engineer": sorted(by_engineer, key=lambda r: (*order(r), r["engineer"]))}
+
+
+def _part_sums(groups, key):
+    """Add up the grouped rows per `key` (a handful of rows: models × engineers)."""
+    sums = {}
+    for row in groups:
+        total = sums.setdefault(key(row), dict.fromkeys(_PART_AGGREGATES, 0))
+        for name in _PART_AGGREGATES:
+            total[name] += row[name]
+    return {k: _used(v) for k, v in sums.items()}
 
 
 # --- vendor repair (RMA) ----------------------------------------------------------------------
