@@ -276,7 +276,8 @@ def doa(query):
 def clocks_stopped(query):
     # kind IN (all kinds) lets the (kind, stopped_at) index serve the period
     return SlaClock.objects.filter(
-        _copied_dims(query, "d_engineer_id"), kind__in=ClockKind.values, stopped_at__gte=query.since, stopped_at__lt=query.until,
+        _copied_dims(query, "d_engineer_id"), kind__in=ClockKind.values,
+        stopped_at__gte=query.since, stopped_at__lt=query.until,
         outcome__in=(ClockOutcome.MET, ClockOutcome.BREACHED))
 
 

@@ -168,6 +168,7 @@ def test_report_page_query_count_is_bounded(client, manager, rolled, django_asse
 def test_schema_documents_every_report_endpoint(client, manager):
     client.force_login(manager)
     schema = client.get("/api/schema/", {"format": "json"}).json()
-    for name in ("monthly", "volume", "success", "doa", "sla", "engineers", "trend"):
+    for name in ("monthly", "volume", "success", "doa", "sla", "engineers", "parts", "vendors", "satisfaction",
+                 "trend"):
         operation = schema["paths"][f"/api/reports/{name}"]["get"]
-        assert {p["name"] for p in operation["parameters"]} >= {"month", "model", "engineer", "service_type"}
+        assert {p["name"] for p in operation["parameters"]} >= {"month", "model", "engineer", "service_type", "area"}

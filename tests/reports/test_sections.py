@@ -121,7 +121,8 @@ def extras(october, agent):
 def test_parts_used_and_cost_by_part_model_and_engineer(extras):
     parts = selectors.parts(q())
     assert (parts["issued"], parts["returned"], parts["used"], parts["cost"]) == (7, 1, 6, Decimal("357.50"))
-    assert [(r["part_number"], r["name"], r["issued"], r["returned"], r["used"], r["cost"]) for r in parts["by_part"]] == [
+    assert [(r["part_number"], r["name"], r["issued"], r["returned"], r["used"], r["cost"])
+            for r in parts["by_part"]] == [
         ("P1", "定影器", 3, 0, 3, Decimal("320.00")), ("P2", "Roller", 4, 1, 3, Decimal("37.50"))]
     assert [(r["code"], r["used"], r["cost"]) for r in parts["by_model"]] == [
         ("M-B", 5, Decimal("257.50")), ("M-A", 1, Decimal("100.00"))]
@@ -152,7 +153,8 @@ def test_satisfaction_scores_and_complaints(extras):
         "satisfied": 2, "satisfied_rate": 50.0, "not_satisfied": 2, "low_scores": 1}
     assert (sat["complaints"], sat["complaints_major"], sat["complaints_replied_late"], sat["complaints_closed"],
             sat["close_median_days"], sat["close_p90_days"]) == (3, 1, 1, 2, 3.5, 3.9)
-    by_category = {r["category"]: (r["general"], r["major"]) for r in sat["complaints_by_category"] if r["general"] or r["major"]}
+    by_category = {r["category"]: (r["general"], r["major"]) for r in sat["complaints_by_category"]
+                   if r["general"] or r["major"]}
     assert by_category == {"delay": (1, 0), "repair_quality": (0, 1), "fees": (1, 0)}
     assert {r["status"]: r["count"] for r in sat["complaints_by_status"]} == {"open": 1, "replied": 1, "closed": 1}
     assert set(selectors.not_satisfied(q())) == {extras.t2, extras.t4}
