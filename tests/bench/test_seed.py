@@ -49,3 +49,10 @@ def test_seed_shape_and_consistency():
     assert not SlaClock.objects.filter(stopped_at__isnull=False).exclude(d_service_type=F("ticket__service_type")).exists()
     assert not Ticket.objects.filter(unit__isnull=False).exclude(d_model=F("unit__model")).exists()
     assert Ticket.objects.filter(d_model__isnull=False).count() == Ticket.objects.filter(unit__isnull=False).count()
+    # the newer report sections have data: parts issued, RMAs with milestones, callbacks, complaints
+    from quality.models import Callback, Complaint
+    from spares.models import Rma, RmaMilestone, StockMove
+
+    assert StockMove.objects.filter(kind="issue").count() > 0 and StockMove.objects.filter(kind="return").exists()
+    assert Rma.objects.count() > 0 and RmaMilestone.objects.count() == 4 * Rma.objects.count()
+    assert Callback.objects.filter(result="answered").count() > 0 and Complaint.objects.count() > 0
