@@ -73,7 +73,10 @@ def main():
     print(json.dumps(result), flush=True)
     if args.explain:
         with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")  # as selectors.monthly_report runs them
             for captured in queries.captured_queries:
+                if not captured["sql"].lstrip().upper().startswith("SELECT"):
+                    continue  # BEGIN, SET LOCAL, COMMIT around the report
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + captured["sql"])
                 plan = "\n".join(row[0] for row in cursor.fetchall())
                 print(f"--- {captured['sql'][:160]}\n{plan}\n", file=sys.stderr)

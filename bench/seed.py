@@ -513,9 +513,93 @@ def _reports_and_receipts(cursor):
           AND status IN ('in_progress', 'on_hold', 'at_vendor', 'completed', 'closed')""")
 
 
+def _completions(cursor):
+    """One completion per completed job (tickets with an outcome of work), every 40th
+    a failed repair; then the report dimensions copied onto completions and stopped
+    clocks by the same single UPDATE … FROM the migration runs."""
+    from tickets.models.report_dims import BACKFILL_SQL, TICKET_BACKFILL_SQL
+
+    cursor.execute("""
+        INSERT INTO tickets_completion (ticket_id, sequence, outcome, engineer_id, fault_kind, parts_replaced,
+            assigned_at, started_at, completed_at, response_outcome, arrival_outcome, completion_outcome,
+            part_return_outcome, callback_outcome, is_repeat, repeat_of_id, reopened_at, failed,
+            d_service_type, d_area, d_category, d_second_visit)
+        SELECT id, 1, outcome, assignee_id, fault_kind, id % 3 = 0, assigned_at, started_at, completed_at,
+               '', '', '', '', '', false, NULL, NULL, outcome IN ('repaired', 'replaced') AND id % 40 = 0,
+               '', '', '', false
+        FROM tickets_ticket
+        WHERE completed_at IS NOT NULL AND outcome IN ('repaired', 'replaced', 'no_fault_found', 'unrepairable')""")
+    for sql in TICKET_BACKFILL_SQL + BACKFILL_SQL:
+        cursor.execute(sql)
+
+
+def _spares_and_quality(cursor):
+    """A modest amount for the report's newer sections (issue 11): a part issued to every
+    third worked ticket (some returned unused), an RMA with its milestones for every 50th,
+    a satisfaction callback for every second closed ticket, a complaint for every 100th."""
+    cursor.execute("""
+        INSERT INTO spares_part (part_number, name, category, unit_cost, reorder_point, is_active)
+          SELECT 'BP-' || g, 'Bench part ' || g, 'other', 5 + (g % 50) * 3.5, 2, true FROM generate_series(1, 400) g
+          ON CONFLICT DO NOTHING""")
+    cursor.execute("""
+        INSERT INTO spares_warehouse (code, name, kind, is_active) VALUES ('BHQ', 'Bench HQ', 'head_office', true)
+          ON CONFLICT DO NOTHING""")
+    cursor.execute("""
+        INSERT INTO spares_vendor (code, name, contact_name, phone, email, address)
+          SELECT 'BV-' || g, 'Bench vendor ' || g, '', '', '', '' FROM generate_series(1, 20) g
+          ON CONFLICT DO NOTHING""")
+    cursor.execute("""
+        INSERT INTO spares_stockmove (kind, quantity, condition, unit_cost, note, at, by_id, part_id, ticket_id, from_warehouse_id)
+          SELECT 'issue', 1 + t.id % 3, 'good', p.unit_cost, '', t.completed_at - interval '1 hour', t.assignee_id, p.id, t.id,
+                 (SELECT id FROM spares_warehouse WHERE code = 'BHQ')
+          FROM tickets_ticket t JOIN spares_part p ON p.part_number = 'BP-' || (1 + t.id % 400)
+          WHERE t.completed_at IS NOT NULL AND t.assignee_id IS NOT NULL AND t.id % 3 = 0""")
+    cursor.execute("""
+        INSERT INTO spares_stockmove (kind, quantity, condition, unit_cost, note, at, by_id, part_id, ticket_id, to_warehouse_id)
+          SELECT 'return', 1, 'good', m.unit_cost, '', m.at + interval '2 hours', m.by_id, m.part_id, m.ticket_id, m.from_warehouse_id
+          FROM spares_stockmove m WHERE m.kind = 'issue' AND m.ticket_id % 30 = 0""")
+    cursor.execute("""
+        INSERT INTO spares_rma (reason, is_doa, status, received_at, carrier, tracking_number, shipped_at, cost, top_priority,
+                                returned_at, return_note, write_off_reason, created_at, created_by_id, ticket_id, vendor_id)
+          SELECT 'bench', false, CASE WHEN t.id % 7 = 0 THEN 'shipped' ELSE 'returned' END, t.created_at, '', '',
+                 t.created_at + interval '1 day', 0, false,
+                 CASE WHEN t.id % 7 = 0 THEN NULL ELSE t.created_at + interval '1 day' * (6 + t.id % 30) END, '', '',
+                 t.created_at, t.assignee_id, t.id, (SELECT min(id) FROM spares_vendor WHERE code LIKE 'BV-%') + t.id % 20
+          FROM tickets_ticket t WHERE t.assignee_id IS NOT NULL AND t.completed_at IS NOT NULL AND t.id % 50 = 0""")
+    cursor.execute("""
+        INSERT INTO spares_rmamilestone (kind, due_at, completed_at, note, cancelled, rma_id)
+          SELECT k.kind, r.shipped_at + interval '1 day' * k.days,
+                 CASE WHEN r.returned_at IS NOT NULL AND r.returned_at < r.shipped_at + interval '1 day' * k.days THEN NULL
+                      WHEN r.id % 4 = 0 THEN NULL ELSE r.shipped_at + interval '1 day' * k.days - interval '2 hours' END,
+                 '', r.returned_at IS NOT NULL AND r.returned_at < r.shipped_at + interval '1 day' * k.days, r.id
+          FROM spares_rma r CROSS JOIN (VALUES ('receipt', 3), ('day_7', 7), ('day_15', 15), ('day_30', 30)) k(kind, days)""")
+    cursor.execute("""
+        INSERT INTO quality_callback (cycle, result, channel, attempted_at, attitude, speed, repair_quality, comment, is_low_score,
+                                      follow_up_note, ticket_id)
+          SELECT 0, 'answered', 'phone', t.completed_at + interval '20 hours', 3 + t.id % 3, 2 + t.id % 4, 3 + (t.id / 7) % 3, '',
+                 2 + t.id % 4 <= 2, '', t.id
+          FROM tickets_ticket t WHERE t.status = 'closed' AND t.completed_at IS NOT NULL AND t.id % 2 = 0""")
+    cursor.execute("""
+        INSERT INTO quality_callback (cycle, result, channel, attempted_at, comment, is_low_score, follow_up_note, ticket_id)
+          SELECT 0, 'no_answer', 'phone', t.completed_at + interval '4 hours', '', false, '', t.id
+          FROM tickets_ticket t WHERE t.status = 'closed' AND t.completed_at IS NOT NULL AND t.id % 16 = 0""")
+    cursor.execute("""
+        INSERT INTO quality_complaint (channel, severity, category, description, status, created_at, reply_target, reply_warn_at,
+            reply_due_at, reply_level2_at, raised, reply_note, reply_breached, cause, responsibility, remedy, closing_summary,
+            prevention, closed_at, created_by_id, customer_id, ticket_id)
+          SELECT 'phone', CASE WHEN t.id % 900 = 0 THEN 'major' ELSE 'general' END,
+                 (ARRAY['attitude','repair_quality','delay','fees','product','logistics','other'])[1 + t.id % 7], 'bench',
+                 CASE WHEN t.id % 3 = 0 THEN 'open' WHEN t.id % 3 = 1 THEN 'replied' ELSE 'closed' END,
+                 t.created_at + interval '3 days', interval '4 hours', t.created_at + interval '3 days 3 hours',
+                 t.created_at + interval '3 days 4 hours', t.created_at + interval '3 days 8 hours', 0, '', t.id % 11 = 0, '', '', '', '', '',
+                 CASE WHEN t.id % 3 = 2 THEN t.created_at + interval '3 days' + interval '1 hour' * (10 + t.id % 200) END,
+                 t.created_by_id, t.customer_id, t.id
+          FROM tickets_ticket t WHERE t.id % 100 = 0""")
+
+
 BULK_TABLES = ("tickets_customer", "tickets_customerphone", "tickets_productunit", "tickets_ticket",
                "tickets_slaclock", "tickets_escalation", "tickets_ticketevent", "staff_notification",
-               "tickets_servicereport", "dispatch_depotreceipt")
+               "tickets_servicereport", "dispatch_depotreceipt", "tickets_completion")
 
 
 def _drop_indexes(cursor):
@@ -584,6 +668,8 @@ def seed(scale=1.0, *, now=None, log=print, vacuum=True):
         step("events", _events, staff)
         step("notifications", _notifications, staff)
         step("service reports, depot receipts", _reports_and_receipts)
+        step("completions, report dimensions", _completions)
+        step("spare parts, RMAs, callbacks, complaints", _spares_and_quality)
         step("sequences", lambda c: (_sync_sequences(c), c.execute("DROP TABLE bench_plan, bench_clock, bench_flags")))
         with connection.cursor() as cursor:
             if fk_off:

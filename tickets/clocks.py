@@ -8,6 +8,7 @@ from django.conf import settings
 from . import sla
 from .choices import Priority, ServiceType
 from .models import BusinessCalendar, ClockKind, ClockOutcome, LEVEL_ORDER, SlaClock, SlaPolicy
+from .models.report_dims import copy_dims, forget_expressions
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,10 @@ def stop_clock(ticket, kind, *, now, cancelled=False):
     else:
         clock.outcome = ClockOutcome.MET
         clock.overrun = timedelta(0)
+    copy_dims(clock, ticket)
+    clock.d_engineer_id = ticket.assignee_id
     clock.save()
+    forget_expressions(clock)
     if clock.outcome == ClockOutcome.BREACHED:
         ticket.sla_breached = True
     from .services.completions import record_clock_outcome

@@ -33,7 +33,7 @@ class Shipment(models.Model):
 
 
 class ReportDay(models.Model):
-    """Daily figures per (model, service type, engineer): what the trend charts sum.
+    """Daily figures per (model, service type, engineer, customer area): what the trend charts sum.
     Rebuilt for whole days at a time by quality.reports.rollup (delete + insert), so a
     refresh can run any number of times and late events are picked up by re-running it."""
 
@@ -41,6 +41,7 @@ class ReportDay(models.Model):
     model = models.ForeignKey("tickets.ProductModel", on_delete=models.CASCADE, null=True, related_name="+")
     service_type = models.CharField(max_length=10)
     engineer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    area = models.CharField(max_length=10, blank=True, default="")
     received = models.PositiveIntegerField(default=0)
     doa_received = models.PositiveIntegerField(default=0)
     completed = models.PositiveIntegerField(default=0)

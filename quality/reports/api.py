@@ -18,8 +18,6 @@ class CanViewReports(BasePermission):
         return bool(request.user and request.user.is_authenticated and request.user.has_perm("quality.view_reports"))
 
 
-
-
 def _rate(**kwargs):
     return serializers.FloatField(allow_null=True, help_text="percent, one decimal; null: nothing to divide by",
                                   **kwargs)
@@ -113,6 +111,114 @@ class EngineerRow(serializers.Serializer):
     sla_met = serializers.IntegerField()
     sla_breached = serializers.IntegerField()
     sla_met_rate = _rate()
+    callbacks_answered = serializers.IntegerField(help_text="satisfaction callbacks answered on their tickets")
+    average_score = serializers.FloatField(allow_null=True, help_text="mean of (attitude + speed + quality) / 3")
+    satisfied = serializers.IntegerField(help_text="answered callbacks with every score ≥ 4")
+    satisfied_rate = _rate()
+
+
+def _money(**kwargs):
+    return serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False, **kwargs)
+
+
+class _PartUse(serializers.Serializer):
+    issued = serializers.IntegerField(help_text="quantity issued to tickets in the period")
+    returned = serializers.IntegerField(help_text="unused quantity returned from tickets in the period")
+    used = serializers.IntegerField(help_text="issued less returned")
+    cost = _money(help_text="issued less returned, each at its move's unit cost")
+
+
+class PartRow(_PartUse):
+    id = serializers.IntegerField()
+    part_number = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PartModelRow(_PartUse):
+    id = serializers.IntegerField(allow_null=True)
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PartEngineerRow(_PartUse):
+    id = serializers.IntegerField()
+    engineer = serializers.CharField()
+
+
+class PartsSerializer(_PartUse):
+    by_part = PartRow(many=True)
+    by_model = PartModelRow(many=True)
+    by_engineer = PartEngineerRow(many=True)
+
+
+def _days():
+    return serializers.FloatField(allow_null=True, help_text="days, one decimal; null: none returned")
+
+
+class VendorRow(serializers.Serializer):
+    vendor_id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    at_vendor = serializers.IntegerField(help_text="units at the vendor at the end of the period")
+    returned = serializers.IntegerField(help_text="units back from the vendor in the period")
+    median_days = _days()
+    p90_days = _days()
+    overdue = serializers.IntegerField(help_text="milestones due in the period not done by their due time")
+
+
+class MilestoneRow(serializers.Serializer):
+    milestone = serializers.CharField()
+    label = serializers.CharField()
+    overdue = serializers.IntegerField()
+    still_open = serializers.IntegerField()
+
+
+class VendorsSerializer(serializers.Serializer):
+    at_vendor = serializers.IntegerField()
+    returned = serializers.IntegerField()
+    median_days = _days()
+    p90_days = _days()
+    overdue = serializers.IntegerField()
+    by_vendor = VendorRow(many=True)
+    by_milestone = MilestoneRow(many=True)
+
+
+class ComplaintCategoryRow(serializers.Serializer):
+    category = serializers.CharField()
+    label = serializers.CharField()
+    general = serializers.IntegerField()
+    major = serializers.IntegerField()
+
+
+class ComplaintStatusRow(serializers.Serializer):
+    status = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+def _score():
+    return serializers.FloatField(allow_null=True, help_text="1–5, two decimals; null: no answered callback")
+
+
+class SatisfactionSerializer(serializers.Serializer):
+    callbacks = serializers.IntegerField(help_text="callback attempts in the period")
+    answered = serializers.IntegerField()
+    average_score = _score()
+    attitude = _score()
+    speed = _score()
+    repair_quality = _score()
+    satisfied = serializers.IntegerField(help_text="answered with every score ≥ 4")
+    satisfied_rate = _rate()
+    not_satisfied = serializers.IntegerField(help_text="answered with a score below 4")
+    low_scores = serializers.IntegerField()
+    complaints = serializers.IntegerField(help_text="complaints logged in the period")
+    complaints_major = serializers.IntegerField()
+    complaints_replied_late = serializers.IntegerField()
+    complaints_closed = serializers.IntegerField(help_text="complaints closed in the period")
+    close_median_days = _days()
+    close_p90_days = _days()
+    complaints_by_category = ComplaintCategoryRow(many=True)
+    complaints_by_status = ComplaintStatusRow(many=True, help_text="current status of the complaints logged")
 
 
 class TrendRow(serializers.Serializer):
@@ -136,6 +242,9 @@ class MonthlySerializer(serializers.Serializer):
     doa = DoaSerializer()
     sla = SlaSerializer()
     engineers = EngineerRow(many=True)
+    parts = PartsSerializer()
+    vendors = VendorsSerializer()
+    satisfaction = SatisfactionSerializer()
 
 
 PARAMETERS = [
@@ -146,6 +255,8 @@ PARAMETERS = [
     OpenApiParameter("model", OpenApiTypes.INT, description="product model id"),
     OpenApiParameter("service_type", OpenApiTypes.STR, enum=["onsite", "carry_in", "mail_in", "remote"]),
     OpenApiParameter("engineer", OpenApiTypes.INT, description="engineer (user) id"),
+    OpenApiParameter("area", OpenApiTypes.STR, enum=["urban", "suburban", "remote"],
+                     description="the customer's service area"),
 ]
 
 
@@ -205,3 +316,9 @@ SuccessView = _section_view("success", SuccessSerializer, doc="Repair success, f
 DoaView = _section_view("doa", DoaSerializer, doc="DOA units per model ÷ units shipped (null rate: no shipments).")
 SlaView = _section_view("sla", SlaSerializer, doc="SLA clocks met/breached per clock, breaches by level, median/p90.")
 EngineersView = _section_view("engineers", EngineerRow, many=True, doc="Per-engineer figures.")
+PartsView = _section_view("parts", PartsSerializer, doc="Spare parts issued to tickets less unused returns: "
+                                                          "quantity and cost by part, model and engineer.")
+VendorsView = _section_view("vendors", VendorsSerializer, doc="Vendor repair: units at vendors, turnaround "
+                                                              "(median/p90 days), overdue RMA milestones.")
+SatisfactionView = _section_view("satisfaction", SatisfactionSerializer,
+                                 doc="Satisfaction callbacks (average scores, share satisfied) and complaints.")

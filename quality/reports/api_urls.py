@@ -9,5 +9,8 @@ urlpatterns = [
     path("reports/doa", api.DoaView.as_view(), name="api-reports-doa"),
     path("reports/sla", api.SlaView.as_view(), name="api-reports-sla"),
     path("reports/engineers", api.EngineersView.as_view(), name="api-reports-engineers"),
+    path("reports/parts", api.PartsView.as_view(), name="api-reports-parts"),
+    path("reports/vendors", api.VendorsView.as_view(), name="api-reports-vendors"),
+    path("reports/satisfaction", api.SatisfactionView.as_view(), name="api-reports-satisfaction"),
     path("reports/trend", api.TrendView.as_view(), name="api-reports-trend"),
 ]

@@ -25,6 +25,12 @@ def _blank(value):
 def tables(report, trend):
     """Every table of the report, in page order."""
     success, sla, volume = report["success"], report["sla"], report["volume"]
+    parts, vendors, satisfaction = report["parts"], report["vendors"], report["satisfaction"]
+    used = [_("Issued"), _("Returned unused"), _("Used"), _("Cost")]
+
+    def use(r):
+        return [r["issued"], r["returned"], r["used"], r["cost"]]
+
     summary = [
         (_("Period start"), report["period"]["start"]), (_("Period end"), report["period"]["end"]),
         (_("Repairs received"), volume["received"]), (_("Repairs completed"), volume["completed"]),
@@ -34,6 +40,15 @@ def tables(report, trend):
         (_("Failed repairs (fault came back)"), success["failed"]),
         (_("DOA units"), report["doa"]["doa"]), (_("SLA clocks met"), sla["met"]),
         (_("SLA clocks breached"), sla["breached"]), (_("SLA met (%)"), sla["met_rate"]),
+        (_("Parts used"), parts["used"]), (_("Parts cost"), parts["cost"]),
+        (_("Units at vendors"), vendors["at_vendor"]), (_("Units back from vendors"), vendors["returned"]),
+        (_("Vendor turnaround, median (days)"), vendors["median_days"]),
+        (_("Vendor turnaround, p90 (days)"), vendors["p90_days"]),
+        (_("Overdue RMA milestones"), vendors["overdue"]),
+        (_("Callbacks answered"), satisfaction["answered"]), (_("Average score"), satisfaction["average_score"]),
+        (_("Satisfied (%)"), satisfaction["satisfied_rate"]), (_("Complaints"), satisfaction["complaints"]),
+        (_("Complaints closed"), satisfaction["complaints_closed"]),
+        (_("Time to close, median (days)"), satisfaction["close_median_days"]),
     ]
     no_shipments = _("no shipments")
     return [
@@ -52,10 +67,37 @@ def tables(report, trend):
         Table("engineers", _("Per engineer"), [
             _("Engineer"), _("Repairs completed"), _("Repaired successfully"), _("Fixed the first time"),
             _("First-time-fix rate (%)"), _("Median completion (min)"), _("SLA met"), _("SLA breached"),
-            _("SLA met (%)")],
+            _("SLA met (%)"), _("Callbacks answered"), _("Average score"), _("Satisfied (%)")],
               [[r["engineer"], r["completed"], r["succeeded"], r["first_time_fixed"], _blank(r["first_time_fix_rate"]),
-                _blank(r["median_completion_minutes"]), r["sla_met"], r["sla_breached"], _blank(r["sla_met_rate"])]
+                _blank(r["median_completion_minutes"]), r["sla_met"], r["sla_breached"], _blank(r["sla_met_rate"]),
+                r["callbacks_answered"], _blank(r["average_score"]), _blank(r["satisfied_rate"])]
                for r in report["engineers"]]),
+        Table("parts", _("Parts by part"), [_("Part number"), _("Name"), *used],
+              [[r["part_number"], r["name"], *use(r)] for r in parts["by_part"]]),
+        Table("parts_models", _("Parts by model"), [_("Model"), _("Name"), *used],
+              [[r["code"], r["name"], *use(r)] for r in parts["by_model"]]),
+        Table("parts_engineers", _("Parts by engineer"), [_("Engineer"), *used],
+              [[r["engineer"], *use(r)] for r in parts["by_engineer"]]),
+        Table("vendors", _("Vendor repair"), [
+            _("Vendor"), _("Name"), _("Units at vendor"), _("Units back"), _("Median (days)"), _("p90 (days)"),
+            _("Overdue milestones")],
+              [[r["code"], r["name"], r["at_vendor"], r["returned"], _blank(r["median_days"]), _blank(r["p90_days"]),
+                r["overdue"]] for r in vendors["by_vendor"]]),
+        Table("rma_milestones", _("Overdue RMA milestones"), [_("Milestone"), _("Overdue"), _("Still open")],
+              [[r["label"], r["overdue"], r["still_open"]] for r in vendors["by_milestone"]]),
+        Table("satisfaction", _("Satisfaction"), [_("Figure"), _("Value")], [[k, _blank(v)] for k, v in (
+            (_("Callback attempts"), satisfaction["callbacks"]), (_("Callbacks answered"), satisfaction["answered"]),
+            (_("Average score"), satisfaction["average_score"]), (_("Attitude"), satisfaction["attitude"]),
+            (_("Speed"), satisfaction["speed"]), (_("Repair quality"), satisfaction["repair_quality"]),
+            (_("Satisfied (all scores ≥ 4)"), satisfaction["satisfied"]),
+            (_("Satisfied (%)"), satisfaction["satisfied_rate"]), (_("Low scores"), satisfaction["low_scores"]),
+            (_("Complaints"), satisfaction["complaints"]), (_("Major complaints"), satisfaction["complaints_major"]),
+            (_("Replied late"), satisfaction["complaints_replied_late"]),
+            (_("Complaints closed"), satisfaction["complaints_closed"]),
+            (_("Time to close, median (days)"), satisfaction["close_median_days"]),
+            (_("Time to close, p90 (days)"), satisfaction["close_p90_days"]))]),
+        Table("complaints", _("Complaints by category"), [_("Category"), _("General"), _("Major")],
+              [[r["label"], r["general"], r["major"]] for r in satisfaction["complaints_by_category"]]),
         Table("trend", _("Trend by month"), [
             _("Month"), _("Repairs received"), _("Repairs completed"), _("Repair success rate (%)"),
             _("First-time-fix rate (%)"), _("DOA units"), _("SLA met (%)")],

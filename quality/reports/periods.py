@@ -1,5 +1,5 @@
 """What a report is asked for: a period (a month or a free date range, in the center's
-time zone) and the filters (product line, model, service type, engineer)."""
+time zone) and the filters (product line, model, service type, engineer, service area)."""
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -24,6 +24,7 @@ class ReportQuery:
     model: int | None = None
     service_type: str = ""
     engineer: int | None = None
+    area: str = ""  # the customer's area (urban, suburban, remote): the tickets' only place
 
     @property
     def since(self):
@@ -40,7 +41,7 @@ class ReportQuery:
     def filter_params(self):
         """The filters as query-string parameters (for links: drill-down, exports)."""
         params = {"product_line": self.product_line, "model": self.model,
-                  "service_type": self.service_type, "engineer": self.engineer}
+                  "service_type": self.service_type, "engineer": self.engineer, "area": self.area}
         return {k: v for k, v in params.items() if v}
 
     def period_params(self):
@@ -81,6 +82,8 @@ class ReportFilterForm(forms.Form):
     service_type = forms.ChoiceField(choices=[("", "---------"), *choices.ServiceType.choices], required=False,
                                      label=_("Service type"))
     engineer = forms.ModelChoiceField(queryset=None, required=False, label=_("Engineer"))
+    area = forms.ChoiceField(choices=[("", "---------"), *choices.Area.choices], required=False,
+                             label=_("Service area"))
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,4 +120,5 @@ class ReportFilterForm(forms.Form):
             model=data["model"].pk if data.get("model") else None,
             service_type=data.get("service_type") or "",
             engineer=data["engineer"].pk if data.get("engineer") else None,
+            area=data.get("area") or "",
         )

@@ -21,11 +21,13 @@ from . import selectors
 from .periods import ReportQuery, add_months
 from .stats import rate
 
-_DIMS = {"d_model": "unit__model_id", "d_service_type": "service_type", "d_engineer": "assignee_id"}
-_COMPLETION_DIMS = {"d_model": "ticket__unit__model_id", "d_service_type": "ticket__service_type",
-                    "d_engineer": "engineer_id"}
-_CLOCK_DIMS = {"d_model": "ticket__unit__model_id", "d_service_type": "ticket__service_type",
-               "d_engineer": "ticket__assignee_id"}
+_DIMS = {"k_model": "d_model_id", "k_service_type": "service_type", "k_engineer": "assignee_id",
+         "k_area": "customer__area"}
+# completions and stopped clocks carry copies of the ticket's dimensions (no ticket join)
+_COMPLETION_DIMS = {"k_model": "d_model_id", "k_service_type": "d_service_type", "k_engineer": "engineer_id",
+                    "k_area": "d_area"}
+_CLOCK_DIMS = {"k_model": "d_model_id", "k_service_type": "d_service_type", "k_engineer": "d_engineer_id",
+               "k_area": "d_area"}
 
 
 def _grouped(queryset, day_field, dims, **counts):
@@ -34,7 +36,7 @@ def _grouped(queryset, day_field, dims, **counts):
 
 
 def compute_days(start, end):
-    """{(day, model_id, service_type, engineer_id): {column: count}} for days start..end."""
+    """{(day, model_id, service_type, engineer_id, area): {column: count}} for days start..end."""
     query = ReportQuery(start=start, end=end)
     sources = [
         _grouped(selectors.received(query), "created_at", _DIMS,
@@ -48,7 +50,8 @@ def compute_days(start, end):
     days = defaultdict(dict)
     for rows in sources:
         for row in rows:
-            key = (row.pop("day"), row.pop("d_model"), row.pop("d_service_type"), row.pop("d_engineer"))
+            key = (row.pop("day"), row.pop("k_model"), row.pop("k_service_type"), row.pop("k_engineer"),
+                   row.pop("k_area") or "")
             days[key].update(row)
     return days
 
@@ -58,8 +61,9 @@ def refresh_days(start, end):
     """Rebuild the rollup rows of days start..end (local dates, inclusive)."""
     _lock_state()
     ReportDay.objects.filter(day__gte=start, day__lte=end).delete()
-    rows = [ReportDay(day=day, model_id=model, service_type=service_type, engineer_id=engineer, **counts)
-            for (day, model, service_type, engineer), counts in compute_days(start, end).items()]
+    rows = [ReportDay(day=day, model_id=model, service_type=service_type or "", engineer_id=engineer, area=area,
+                      **counts)
+            for (day, model, service_type, engineer, area), counts in compute_days(start, end).items()]
     ReportDay.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
@@ -131,6 +135,8 @@ def trend(query, *, months=12):
         rows = rows.filter(service_type=query.service_type)
     if query.engineer:
         rows = rows.filter(engineer_id=query.engineer)
+    if query.area:
+        rows = rows.filter(area=query.area)
     sums = {r["month"]: r for r in rows.annotate(month=TruncMonth("day")).values("month").annotate(
         **{name: Sum(name) for name in ("received", "doa_received", "completed", "succeeded", "first_time_fixed",
                                         "sla_met", "sla_breached")}).order_by()}

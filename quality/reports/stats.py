@@ -40,6 +40,16 @@ def median_p90_minutes(queryset, group, field):
             for key, values in seconds.items()}
 
 
+def median_p90_minutes_overall(queryset, field):
+    """(median, p90) in minutes of `field` over the whole queryset."""
+    if connection.vendor == "postgresql":
+        row = queryset.aggregate(median=PercentileCont(field, 0.5), p90=PercentileCont(field, 0.9))
+        return _minutes(row["median"]), _minutes(row["p90"])
+    values = [v.total_seconds() for v in queryset.exclude(**{f"{field}__isnull": True}).order_by(field)
+              .values_list(field, flat=True)]
+    return _minutes(percentile_cont(values, 0.5)), _minutes(percentile_cont(values, 0.9))
+
+
 def _minutes(seconds):
     return None if seconds is None else round(seconds / 60, 1)
 

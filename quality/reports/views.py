@@ -65,6 +65,8 @@ def _chart_data(data, trend):
                   "success": [r["success_rate"] for r in trend], "ftf": [r["first_time_fix_rate"] for r in trend],
                   "titles": [_("Repairs received"), _("Repairs completed"), _("Repair success rate (%)"),
                              _("First-time-fix rate (%)")]},
+        "parts": {"labels": [r["part_number"] for r in data["parts"]["by_part"][:15]],
+                  "cost": [float(r["cost"]) for r in data["parts"]["by_part"][:15]], "title": _("Parts cost")},
     }
 
 
@@ -79,6 +81,12 @@ def drill_down(request):
     extra = {}
     if figure == "sla_breached" and request.GET.get("clock") in dict(selectors.ClockKind.choices):
         extra["clock"] = request.GET["clock"]
+    if figure == "parts_used" and request.GET.get("part"):
+        extra["part"] = parse_id(request.GET["part"])
+    if figure in ("at_vendor", "rma_returned", "rma_overdue") and request.GET.get("vendor"):
+        extra["vendor"] = parse_id(request.GET["vendor"])
+    if figure == "rma_overdue" and request.GET.get("milestone") in dict(selectors.MilestoneKind.choices):
+        extra["milestone"] = request.GET["milestone"]
     tickets = selectors.figure_tickets(figure, query, **extra).select_related(
         "customer", "unit__model", "assignee", "fault_code")
     filterset = TicketFilterSet(_list_filters(request), queryset=tickets, request=request)
@@ -96,7 +104,8 @@ def _list_filters(request):
     """The ticket list's filters from the query string, minus the report's own (assignee
     comes from the report's engineer filter, dates from its period)."""
     params = request.GET.copy()
-    for name in ("month", "date_from", "date_to", "product_line", "model", "engineer", "figure", "clock", "before"):
+    for name in ("month", "date_from", "date_to", "product_line", "model", "engineer", "area", "figure", "clock",
+                 "part", "vendor", "milestone", "before"):
         params.pop(name, None)
     return params or None
 
@@ -106,7 +115,10 @@ def FIGURE_LABELS():  # noqa: N802 — evaluated per request, in the reader's la
             "succeeded": _("Repaired successfully"), "not_succeeded": _("Not repaired successfully"),
             "first_time_fixed": _("Fixed the first time"), "doa": _("DOA units"), "repeats": _("Repeat repairs"),
             "failed": _("Failed repairs (fault came back)"),
-            "sla_breached": _("SLA breached")}
+            "sla_breached": _("SLA breached"), "parts_used": _("Tickets with parts issued"),
+            "at_vendor": _("Units at vendors"), "rma_returned": _("Units back from vendors"),
+            "rma_overdue": _("Overdue RMA milestones"), "callbacks_answered": _("Callbacks answered"),
+            "not_satisfied": _("Not satisfied (a score below 4)"), "complaints": _("Complaints")}
 
 
 @permission_page(VIEW)

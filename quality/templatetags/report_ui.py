@@ -26,3 +26,13 @@ def minutes(value):
         return "—"
     hours, rest = divmod(round(value), 60)
     return _("%(h)d h %(m)02d min") % {"h": hours, "m": rest} if hours else _("%(m)d min") % {"m": rest}
+
+
+@register.filter
+def days(value):
+    return "—" if value is None else _("%(d)s d") % {"d": f"{value:.1f}"}
+
+
+@register.filter
+def score(value):
+    return "—" if value is None else f"{value:.2f}"

@@ -18,6 +18,9 @@
     bar("chart-sla", data.sla.labels, [
       { label: data.sla.titles[0], data: data.sla.met, backgroundColor: green },
       { label: data.sla.titles[1], data: data.sla.breached, backgroundColor: red }]);
+    if (data.parts) {
+      bar("chart-parts", data.parts.labels, [{ label: data.parts.title, data: data.parts.cost, backgroundColor: amber, maxBarThickness: 48 }]);
+    }
     var trend = document.getElementById("chart-trend");
     if (trend) {
       new window.Chart(trend, {

@@ -36,3 +36,23 @@ def test_seed_shape_and_consistency():
     from tickets.models import TicketSequence
 
     assert TicketSequence.objects.get(year=int(year)).last == int(number)
+    # every job with an outcome of work has its completion, and completions, stopped clocks
+    # and tickets carry the report dimensions the reports read instead of joining tickets
+    from tickets.models import Completion
+
+    worked = Ticket.objects.filter(completed_at__isnull=False,
+                                   outcome__in=("repaired", "replaced", "no_fault_found", "unrepairable"))
+    assert Completion.objects.count() == worked.count() > 0
+    assert not Completion.objects.exclude(d_model=F("ticket__unit__model")).exists()
+    assert not Completion.objects.exclude(d_category=F("ticket__category")).exists()
+    assert not Completion.objects.exclude(d_area=F("ticket__customer__area")).exists()
+    assert not SlaClock.objects.filter(stopped_at__isnull=False).exclude(d_service_type=F("ticket__service_type")).exists()
+    assert not Ticket.objects.filter(unit__isnull=False).exclude(d_model=F("unit__model")).exists()
+    assert Ticket.objects.filter(d_model__isnull=False).count() == Ticket.objects.filter(unit__isnull=False).count()
+    # the newer report sections have data: parts issued, RMAs with milestones, callbacks, complaints
+    from quality.models import Callback, Complaint
+    from spares.models import Rma, RmaMilestone, StockMove
+
+    assert StockMove.objects.filter(kind="issue").count() > 0 and StockMove.objects.filter(kind="return").exists()
+    assert Rma.objects.count() > 0 and RmaMilestone.objects.count() == 4 * Rma.objects.count()
+    assert Callback.objects.filter(result="answered").count() > 0 and Complaint.objects.count() > 0

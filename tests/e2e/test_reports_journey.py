@@ -2,13 +2,16 @@
 downloads the XLSX; screenshots in English and Chinese."""
 import io
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from quality.models import Callback
 from quality.reports.periods import last_month
+from spares.models import MoveKind, Part, Rma, StockMove, Vendor, Warehouse
 from staff import roles
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import ProductModelFactory, ProductUnitFactory, TicketFactory, UserFactory
@@ -42,6 +45,16 @@ def report_data(transactional_db):
         Completion.objects.create(ticket=ticket, sequence=1, outcome=Outcome.REPAIRED, engineer=engineer,
                                   completed_at=ticket.completed_at)
         tickets.append(ticket)
+    # one part issued, one unit at a vendor, one answered callback: the newer sections have figures
+    hq = Warehouse.objects.create(code="HQ-E2E", name="Head office", kind="head_office")
+    fuser = Part.objects.create(part_number="FU-1", name="定影组件", unit_cost=Decimal("35.00"))
+    StockMove.objects.create(kind=MoveKind.ISSUE, part=fuser, quantity=2, from_warehouse=hq, ticket=tickets[0],
+                             unit_cost=Decimal("35.00"), by=engineer, at=noon + timedelta(hours=1))
+    vendor = Vendor.objects.create(code="VEN-1", name="华南维修中心")
+    Rma.objects.create(ticket=tickets[2], vendor=vendor, reason="board", status="shipped", received_at=noon,
+                       shipped_at=noon + timedelta(hours=3), created_by=engineer, created_at=noon)
+    Callback.objects.create(ticket=tickets[0], result="answered", attempted_at=noon + timedelta(days=1),
+                            attitude=5, speed=4, repair_quality=5)
     return manager, printer, tickets, first
 
 
@@ -54,7 +67,14 @@ def test_manager_filters_drills_down_and_downloads_xlsx(live_server, browser, br
     page.get_by_role("link", name="Reports").click()
     expect(page.locator(".period")).to_contain_text(first.strftime("%Y-%m-%d"))
     expect(page.locator("#kpi-received strong")).to_have_text("3")
+    expect(page.locator("#kpi-parts strong")).to_have_text("70.00")
+    expect(page.locator("#kpi-vendors strong")).to_have_text("1")
+    expect(page.locator("#kpi-satisfied strong")).to_have_text("100.0 %")
+    expect(page.locator("#parts-by-part")).to_contain_text("定影组件")
+    expect(page.locator("#vendors-table")).to_contain_text("华南维修中心")
     screenshot("last-month")
+    for section in ("parts", "vendors", "satisfaction", "engineers"):
+        page.locator(f"#{section}").screenshot(path=str(ARTIFACTS / f"test_manager_reports_en-{section}.png"))
 
     page.select_option("#id_model", str(printer.pk))
     page.get_by_role("button", name="Show").click()
@@ -84,7 +104,11 @@ def test_manager_filters_drills_down_and_downloads_xlsx(live_server, browser, br
     chinese.get_by_role("link", name="报表").click()
     expect(chinese.locator("h1")).to_have_text("报表")
     expect(chinese.locator("#kpi-received span")).to_have_text("收到的维修单")
+    expect(chinese.locator("#parts h2")).to_contain_text("备件使用")
+    expect(chinese.locator("#satisfaction h2")).to_contain_text("满意度与投诉")
     chinese.wait_for_timeout(300)
     ARTIFACTS.mkdir(exist_ok=True)
     chinese.screenshot(path=str(ARTIFACTS / "test_manager_reports_zh.png"), full_page=True)
+    for section in ("parts", "vendors", "satisfaction", "engineers"):  # close-ups of the newer sections
+        chinese.locator(f"#{section}").screenshot(path=str(ARTIFACTS / f"test_manager_reports_zh-{section}.png"))
     chinese.context.close()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import choices
 from .core import Ticket
+from .report_dims import copy_dims, forget_expressions
 from .sla import ClockKind, ClockOutcome
 
 
@@ -43,6 +44,20 @@ class Completion(models.Model):
     failed = models.BooleanField(
         _("repair failed"), default=False,
         help_text=_("The same fault came back within 72 h (software) or 7 days (hardware, no part replaced)."))
+    # Report dimensions copied from the ticket when the row is written (models/report_dims.py).
+    d_service_type = models.CharField(_("service type"), max_length=10, choices=choices.ServiceType.choices,
+                                      blank=True, editable=False, default="", db_default="")
+    d_model = models.ForeignKey("tickets.ProductModel", on_delete=models.DO_NOTHING, null=True, blank=True,
+                                editable=False, related_name="+", db_index=False, db_constraint=False)
+    d_product_line = models.ForeignKey("tickets.ProductLine", on_delete=models.DO_NOTHING, null=True, blank=True,
+                                       editable=False, related_name="+", db_index=False, db_constraint=False)
+    d_area = models.CharField(_("area"), max_length=10, choices=choices.Area.choices, blank=True, editable=False,
+                              default="", db_default="")
+    d_category = models.CharField(_("category"), max_length=15, choices=choices.Category.choices, blank=True,
+                                  editable=False, default="", db_default="")
+    d_second_visit = models.BooleanField(
+        default=False, db_default=False, editable=False,
+        help_text="sent to a vendor or under a special circumstance when completed (not a first-time fix)")
 
     class Meta:
         ordering = ["ticket", "sequence"]
@@ -56,10 +71,22 @@ class Completion(models.Model):
         indexes = [
             models.Index(fields=["engineer", "completed_at"], name="completion_engineer_idx"),
             models.Index(fields=["completed_at"], name="completion_completed_idx"),
+            # The reports' month-range reads, unfiltered and by model.
+            models.Index(fields=["d_category", "completed_at"], name="completion_report_idx"),
+            models.Index(fields=["d_model", "completed_at"], name="completion_report_model_idx"),
         ]
 
     def __str__(self):
         return f"{self.ticket_id}#{self.sequence}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            ticket = self.ticket
+            copy_dims(self, ticket)
+            self.d_category = ticket.category
+            self.d_second_visit = ticket.sent_to_vendor_at is not None or bool(ticket.special_circumstance)
+        super().save(*args, **kwargs)
+        forget_expressions(self)
 
     def clock_results(self):
         """[(clock label, outcome)] of the clocks that ran, in lifecycle order (for pages)."""

@@ -256,6 +256,10 @@ class Ticket(models.Model):
     legacy_ref = models.CharField(
         _("legacy reference"), max_length=40, blank=True, editable=False,
         help_text=_("The ticket's number in the system it was imported from."))
+    # The unit's model when the ticket was created (models/report_dims.py): the reports count
+    # a month's tickets per model without joining the units table.
+    d_model = models.ForeignKey("tickets.ProductModel", on_delete=models.DO_NOTHING, null=True, blank=True,
+                                editable=False, related_name="+", db_index=False, db_constraint=False)
 
     class Meta:
         ordering = ["-id"]
@@ -308,6 +312,16 @@ class Ticket(models.Model):
 
     def __str__(self):
         return self.number
+
+    def save(self, *args, **kwargs):
+        from .report_dims import copy_model, forget_expressions
+
+        copied = self._state.adding and self.unit_id is not None and self.d_model_id is None
+        if copied:
+            copy_model(self)
+        super().save(*args, **kwargs)
+        if copied:
+            forget_expressions(self)
 
     def get_absolute_url(self):
         return reverse("tickets:ticket_detail", args=[self.number])

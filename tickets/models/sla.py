@@ -172,6 +172,18 @@ class SlaClock(models.Model):
     # What the clock waits for, when its kind alone does not say: the defective part(s)
     # owed back on a part-return clock ("1 × P-100 Main board").
     subject = models.CharField(_("for"), max_length=200, blank=True, default="")
+    # Report dimensions copied from the ticket when the clock stops (models/report_dims.py).
+    d_service_type = models.CharField(_("service type"), max_length=10, choices=choices.ServiceType.choices,
+                                      blank=True, editable=False, default="", db_default="")
+    d_model = models.ForeignKey("tickets.ProductModel", on_delete=models.DO_NOTHING, null=True, blank=True,
+                                editable=False, related_name="+", db_index=False, db_constraint=False)
+    d_product_line = models.ForeignKey("tickets.ProductLine", on_delete=models.DO_NOTHING, null=True, blank=True,
+                                       editable=False, related_name="+", db_index=False, db_constraint=False)
+    d_area = models.CharField(_("area"), max_length=10, choices=choices.Area.choices, blank=True, editable=False,
+                              default="", db_default="")
+    d_engineer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
+                                   editable=False, related_name="+", db_index=False, db_constraint=False,
+                                   help_text="the ticket's engineer when the clock stopped")
 
     class Meta:
         ordering = ["started_at", "id"]
@@ -184,10 +196,31 @@ class SlaClock(models.Model):
             # The sweep's only entry point: rows with something still to raise.
             models.Index(fields=["next_due_at"], name="clock_next_due_idx", condition=Q(next_due_at__isnull=False)),
             models.Index(fields=["kind", "stopped_at"], name="clock_kind_stopped_idx"),
+            # The reports' month-range reads: an index-only scan gives every column they
+            # count, filter and group by, without visiting the 2.4M-row heap (bench at 1M tickets).
+            models.Index(fields=["kind", "stopped_at"], name="clock_report_idx",
+                         include=["id", "outcome", "elapsed", "d_engineer", "d_model", "d_product_line",
+                                  "d_service_type", "d_area"],
+                         condition=Q(stopped_at__isnull=False)),
         ]
 
     def __str__(self):
         return f"{self.ticket_id}:{self.kind}"
+
+    def save(self, *args, **kwargs):
+        """A clock written already stopped (tests, imports) gets its report dimensions
+        here; `clocks.stop_clock` sets them when it stops a running one."""
+        copied = self._state.adding and self.stopped_at is not None and not self.d_service_type
+        if copied:
+            from .report_dims import copy_dims
+
+            copy_dims(self, self.ticket)
+            self.d_engineer_id = self.ticket.assignee_id
+        super().save(*args, **kwargs)
+        if copied:
+            from .report_dims import forget_expressions
+
+            forget_expressions(self)
 
     @property
     def is_running(self):
