@@ -89,6 +89,11 @@ class CloseReason(models.TextChoices):
     RESOLVED_AT_INTAKE = "resolved_at_intake", _("Resolved at intake")
 
 
+# The close action's reasons: resolved_at_intake belongs to the resolve action.
+CLOSE_ACTION_REASONS = [(value, label) for value, label in CloseReason.choices
+                        if value != CloseReason.RESOLVED_AT_INTAKE]
+
+
 class EventKind(models.TextChoices):
     CREATED = "created", _("Created")
     STATUS_CHANGE = "status_change", _("Status change")

@@ -286,13 +286,9 @@ class CompleteSerializer(serializers.Serializer):
 
 
 class CloseSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=choices.CloseReason.choices,
+    # `resolved_at_intake` is the resolve action's: not a choice here (nor in the schema).
+    reason = serializers.ChoiceField(choices=choices.CLOSE_ACTION_REASONS,
                                      help_text=_("`callback_done` or `customer_unreachable`."))
-
-    def validate_reason(self, value):
-        if value == choices.CloseReason.RESOLVED_AT_INTAKE:
-            raise serializers.ValidationError(_("Use the resolve action to close at intake."))
-        return value
 
 
 class ReasonSerializer(serializers.Serializer):
