@@ -302,6 +302,7 @@ SPECTACULAR_SETTINGS = {
         "CloseReasonEnum": "tickets.choices.CloseReason",
         "CloseActionReasonEnum": "tickets.choices.CLOSE_ACTION_REASONS",
         "OutcomeEnum": "tickets.choices.Outcome",
+        "RepairOutcomeEnum": "tickets.choices.REPAIR_OUTCOMES",
         "EventKindEnum": "tickets.choices.EventKind",
         "ClockKindEnum": "tickets.models.ClockKind",
         "ClockOutcomeEnum": "tickets.models.ClockOutcome",

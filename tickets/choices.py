@@ -83,6 +83,10 @@ class Outcome(models.TextChoices):
     ANSWERED = "answered", _("Answered")
 
 
+# How a repair can end: `answered` is an inquiry's (resolve action), never a completion's.
+REPAIR_OUTCOMES = [(value, label) for value, label in Outcome.choices if value != Outcome.ANSWERED]
+
+
 class CloseReason(models.TextChoices):
     CALLBACK_DONE = "callback_done", _("Satisfaction callback done")
     CUSTOMER_UNREACHABLE = "customer_unreachable", _("Customer could not be reached")

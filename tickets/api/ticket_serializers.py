@@ -246,7 +246,7 @@ class NoteSerializer(serializers.Serializer):
 
 
 class CompleteSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=choices.Outcome.choices, help_text=_("Not `answered`."))
+    outcome = serializers.ChoiceField(choices=choices.REPAIR_OUTCOMES, help_text=_("Not `answered`."))
     work_done = _text()
     parts_used = _text(required=False, allow_blank=True, default="")
     parts_replaced = serializers.BooleanField(required=False, default=False)
@@ -279,10 +279,6 @@ class CompleteSerializer(serializers.Serializer):
 
     _NO_CONFIRMATION = _("Type the customer's name or send a signature.")
 
-    def validate_outcome(self, value):
-        if value == choices.Outcome.ANSWERED:
-            raise serializers.ValidationError(_("A repair cannot end as “answered”."))
-        return value
 
 
 class CloseSerializer(serializers.Serializer):
