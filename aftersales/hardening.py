@@ -3,6 +3,9 @@
 - `StrictJSONParser`: the API's JSON parser. A body must be one JSON object (not a list,
   string, number or null), nested at most MAX_DEPTH levels, and its strings may hold no
   NUL character and no lone surrogate (PostgreSQL and UTF-8 cannot store either).
+- `strict_text_fields()`: a text field of the API takes a JSON string only, not a number
+  (DRF would store 0 as "0"), and in a JSON body a yes/no field takes true or false only
+  (DRF would read 0, 1, "yes"...), so the API does what its schema says.
 - `RejectNulMiddleware`: a NUL byte in the path, the query string or a form field is a
   400 on every page and endpoint (PostgreSQL refuses NUL in text).
 """
@@ -57,6 +60,34 @@ class StrictJSONParser(JSONParser):
             raise ParseError(_("The body must be a JSON object."))
         check_json_value(data)
         return data
+
+
+def strict_text_fields():
+    """Make DRF's CharField (and its subclasses: e-mail, slug, URL...) refuse numbers.
+    Called once from StaffConfig.ready(); form input is text anyway."""
+    from rest_framework import fields
+
+    if getattr(fields.CharField, "_strict_text", False):
+        return
+    lenient = fields.CharField.to_internal_value
+
+    def to_internal_value(self, data):
+        if isinstance(data, (int, float)):  # bool is refused by DRF itself
+            self.fail("invalid")
+        return lenient(self, data)
+
+    fields.CharField.to_internal_value = to_internal_value
+    fields.CharField._strict_text = True
+
+    lenient_boolean = fields.BooleanField.to_internal_value
+
+    def boolean_to_internal_value(self, data):
+        # A form (QueryDict) only has text; a JSON body (a dict) has real booleans.
+        if not isinstance(data, bool) and data is not None and type(getattr(self.root, "initial_data", None)) is dict:
+            self.fail("invalid", input=data)
+        return lenient_boolean(self, data)
+
+    fields.BooleanField.to_internal_value = boolean_to_internal_value
 
 
 class RejectNulMiddleware:

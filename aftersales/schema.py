@@ -5,7 +5,12 @@ the API really answers:
   403, 404, 409 (illegal transition / conflict) and 429, with the `{"detail", "code"}` body
   of aftersales.api.exception_handler;
 - in responses, a choice stored blank ("" for "not set", e.g. hold_reason, outcome) is
-  allowed next to its enum, and an optional e-mail may be "" (requests stay strict).
+  allowed next to its enum, and an optional e-mail may be "" (requests stay strict);
+- request bodies are documented as JSON, plus multipart only where a file is uploaded: the
+  form encodings cannot carry null, numbers or booleans, so their schema would promise more
+  than a form can say (the parsers still accept forms);
+- an empty optional query parameter means "not filtered" (django-filter and the cursor
+  pagination read it so, as do DRF serializers reading a query): `allowEmptyValue`.
 """
 ERROR = {
     "type": "object",
@@ -43,6 +48,38 @@ def _walk_response(schema):
             prop["items"] = _blank_ok(prop["items"])
 
 
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has_file(schema, components, seen=()):
+    if not isinstance(schema, dict):
+        return False
+    ref = schema.get("$ref", "")
+    if ref:
+        name = ref.rsplit("/", 1)[-1]
+        return name not in seen and _has_file(components.get(name), components, (*seen, name))
+    if schema.get("format") == "binary":
+        return True
+    children = [*schema.get("properties", {}).values(), schema.get("items")]
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        children += schema.get(keyword, [])
+    return any(_has_file(child, components, seen) for child in children)
+
+
+def _document_bodies(operation, components):
+    content = operation.get("requestBody", {}).get("content", {})
+    json_body = content.get("application/json")
+    if json_body is not None and not _has_file(json_body.get("schema"), components):
+        for media_type in FORMS:
+            content.pop(media_type, None)
+
+
+def _empty_query_values(operation):
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "query" and not parameter.get("required"):
+            parameter["allowEmptyValue"] = True
+
+
 def postprocess(result, generator, request, public):
     components = result.get("components", {}).setdefault("schemas", {})
     components.setdefault("Error", ERROR)
@@ -53,6 +90,8 @@ def postprocess(result, generator, request, public):
         for method, operation in path.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            _document_bodies(operation, components)
+            _empty_query_values(operation)
             for code, description in REFUSALS.items():
                 operation["responses"].setdefault(code, {
                     "description": description,

@@ -8,3 +8,6 @@ class StaffConfig(AppConfig):
 
     def ready(self):
         from . import backends  # noqa: F401 — connects the permission-cache signals
+        from aftersales.hardening import strict_text_fields
+
+        strict_text_fields()

@@ -83,10 +83,19 @@ class Outcome(models.TextChoices):
     ANSWERED = "answered", _("Answered")
 
 
+# How a repair can end: `answered` is an inquiry's (resolve action), never a completion's.
+REPAIR_OUTCOMES = [(value, label) for value, label in Outcome.choices if value != Outcome.ANSWERED]
+
+
 class CloseReason(models.TextChoices):
     CALLBACK_DONE = "callback_done", _("Satisfaction callback done")
     CUSTOMER_UNREACHABLE = "customer_unreachable", _("Customer could not be reached")
     RESOLVED_AT_INTAKE = "resolved_at_intake", _("Resolved at intake")
+
+
+# The close action's reasons: resolved_at_intake belongs to the resolve action.
+CLOSE_ACTION_REASONS = [(value, label) for value, label in CloseReason.choices
+                        if value != CloseReason.RESOLVED_AT_INTAKE]
 
 
 class EventKind(models.TextChoices):

@@ -2,7 +2,9 @@
 from datetime import datetime, time, timedelta
 
 import django_filters
+from django import forms
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from django.utils.translation import gettext_lazy as _
 
 from . import choices, search, selectors
@@ -11,6 +13,18 @@ from .phones import normalize_phone
 
 
 MAX_ID = 2**63 - 1  # larger ids overflow the database integer: match nothing instead of failing
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """A record id: a whole number from 1 to MAX_ID (anything else is a 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 def local_midnight(day):
@@ -34,8 +48,7 @@ class TicketFilterSet(django_filters.FilterSet):
     # (indexed) rather than a cast of every row to a local date.
     created_after = django_filters.DateFilter(method="filter_created_after", label=_("Created from"))
     created_before = django_filters.DateFilter(method="filter_created_before", label=_("Created to"))
-    customer = django_filters.NumberFilter(field_name="customer_id", min_value=1, max_value=MAX_ID,
-                                           label=_("Customer"))
+    customer = IdFilter(field_name="customer_id", label=_("Customer"))
     is_doa = django_filters.BooleanFilter(label=_("DOA"))
     breached = django_filters.BooleanFilter(field_name="sla_breached", label=_("SLA breached"))
     warned = django_filters.BooleanFilter(field_name="sla_warned", label=_("SLA warned"))
@@ -95,8 +108,7 @@ class ProductModelFilterSet(django_filters.FilterSet):
 class ProductUnitFilterSet(django_filters.FilterSet):
     serial_number = django_filters.CharFilter(lookup_expr="istartswith", label=_("Serial number"))
     model = django_filters.CharFilter(field_name="model__code", label=_("Model"))
-    customer = django_filters.NumberFilter(field_name="customer_id", min_value=1, max_value=MAX_ID,
-                                           label=_("Customer"))
+    customer = IdFilter(field_name="customer_id", label=_("Customer"))
 
     class Meta:
         model = ProductUnit

@@ -45,7 +45,7 @@ class StockBalanceSerializer(serializers.ModelSerializer):
 
 
 class StockMoveSerializer(serializers.ModelSerializer):
-    ticket = serializers.CharField(source="ticket.number", read_only=True, default=None)
+    ticket = serializers.CharField(source="ticket.number", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = StockMove
@@ -100,7 +100,7 @@ class RmaSerializer(serializers.ModelSerializer):
     ticket = serializers.SlugRelatedField(slug_field="number", read_only=True)
     number = serializers.CharField(read_only=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
-    next_due_at = serializers.DateTimeField(read_only=True, default=None)
+    next_due_at = serializers.DateTimeField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Rma

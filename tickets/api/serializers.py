@@ -4,6 +4,7 @@ They validate input only; creating a customer or a unit goes through tickets.ser
 Ticket serializers live in ticket_serializers.py."""
 from django.utils.translation import gettext_lazy as _
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Customer, CustomerPhone, ProductLine, ProductModel, ProductUnit
@@ -30,6 +31,15 @@ class CustomerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+_RAW_PHONE = CustomerPhone._meta.get_field("raw").max_length
+_PHONE_DIGITS = CustomerPhone._meta.get_field("number").max_length
+
+
+@extend_schema_field({
+    "type": "string", "maxLength": _RAW_PHONE, "pattern": rf"^\D*(\d\D*){{3,{_PHONE_DIGITS}}}$",
+    "description": f"As typed, at most {_RAW_PHONE} characters with 3 to {_PHONE_DIGITS} digits "
+                   "(a +86/0086 country code is not counted).",
+})
 class PhoneField(serializers.CharField):
     """A phone as typed; it must contain digits and fit the stored (normalised) number."""
 

@@ -247,7 +247,7 @@ class NoteSerializer(serializers.Serializer):
 
 
 class CompleteSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=choices.Outcome.choices, help_text=_("Not `answered`."))
+    outcome = serializers.ChoiceField(choices=choices.REPAIR_OUTCOMES, help_text=_("Not `answered`."))
     work_done = _text()
     parts_used = _text(required=False, allow_blank=True, default="")
     parts_replaced = serializers.BooleanField(required=False, default=False)
@@ -280,20 +280,12 @@ class CompleteSerializer(serializers.Serializer):
 
     _NO_CONFIRMATION = _("Type the customer's name or send a signature.")
 
-    def validate_outcome(self, value):
-        if value == choices.Outcome.ANSWERED:
-            raise serializers.ValidationError(_("A repair cannot end as “answered”."))
-        return value
 
 
 class CloseSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=choices.CloseReason.choices,
+    # `resolved_at_intake` is the resolve action's: not a choice here (nor in the schema).
+    reason = serializers.ChoiceField(choices=choices.CLOSE_ACTION_REASONS,
                                      help_text=_("`callback_done` or `customer_unreachable`."))
-
-    def validate_reason(self, value):
-        if value == choices.CloseReason.RESOLVED_AT_INTAKE:
-            raise serializers.ValidationError(_("Use the resolve action to close at intake."))
-        return value
 
 
 class ReasonSerializer(serializers.Serializer):
