@@ -188,13 +188,16 @@ class _Lazy:
     """What the claim did not read is loaded from the database on first use (a
     registered clock kind may look at more of its ticket or clock)."""
 
-    __slots__ = ()
+    __slots__ = ("_full",)
     model = None
 
-    def __getattr__(self, name):
-        if name.startswith("__"):
+    def __getattr__(self, name):  # only called for what the claim did not set
+        if name.startswith("__") or name == "_full":
             raise AttributeError(name)
-        full = self.model.objects.get(pk=self.pk)
+        try:
+            full = object.__getattribute__(self, "_full")
+        except AttributeError:
+            full = self._full = self.model.objects.get(pk=self.pk)
         return getattr(full, name)
 
 
