@@ -107,15 +107,27 @@ class Dispatcher(Staff):
     weight = 2
     pool = "dispatchers"
 
+    etag = None  # the board version this dispatcher's page shows
+
     @tag("board")
     @task(3)
     def board_poll(self):
-        self.get("/dispatch/body/", "board: poll", headers={"HX-Request": "true"})
+        """As board.js does: the version the page has goes back as If-None-Match, and a
+        304 leaves the page as it is; a 200 brings the new board and its version."""
+        headers = {"HX-Request": "true"}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        response = self.get("/dispatch/body/", "board: poll", headers=headers)
+        if response.status_code == 200:
+            self.etag = response.headers.get("ETag")
 
     @tag("board")
     @task(1)
     def board(self):
-        self.get("/dispatch/", "board")
+        response = self.get("/dispatch/", "board")
+        match = re.search(r'data-etag="([^"]+)"', response.text or "")
+        if match:
+            self.etag = match.group(1).replace("&quot;", '"')
 
     @task(3)
     def open_tickets(self):

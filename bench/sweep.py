@@ -14,5 +14,5 @@ def _due(count, now):
 def register(measure):
     now = timezone.now()
     measure("sweep: idle", fn=lambda: sweep(now=now), setup=lambda: sweep(now=now), repeat=5)
-    measure("sweep: 1,000 due", fn=lambda: sweep(now=now), setup=_due(1000, now), repeat=2, budget=120)
-    measure("sweep: 10,000 due", fn=lambda: sweep(now=now), setup=_due(10000, now), repeat=1, budget=600)
+    measure("sweep: 1,000 due", fn=lambda: sweep(now=now), setup=_due(1000, now), repeat=5, budget=120)
+    measure("sweep: 10,000 due", fn=lambda: sweep(now=now), setup=_due(10000, now), repeat=3, budget=600)

@@ -15,13 +15,18 @@ class BoardFilterForm(forms.Form):
     service_type = forms.ChoiceField(label=_("Service type"), required=False,
                                      choices=[("", _("All types"))] + choices.ServiceType.choices)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, lines=None, **kwargs):
+        """`lines`: {id: product line} already read by the board (else read when used, once)."""
         super().__init__(*args, **kwargs)
-        self.fields["product_line"].choices = _product_line_choices  # read only when used
+        read = []
 
+        def choices():  # a callable is called each time the choices are iterated: read once
+            if not read:
+                found = lines.values() if lines is not None else ProductLine.objects.order_by("name")
+                read.append([("", _("All product lines"))] + [(line.code, line.name) for line in found])
+            return read[0]
 
-def _product_line_choices():
-    return [("", _("All product lines"))] + list(ProductLine.objects.values_list("code", "name"))
+        self.fields["product_line"].choices = choices
 
 
 OVERRIDE_HELP = _("Only when the engineer is off duty, lacks the skill or does not do this service type.")

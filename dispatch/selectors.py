@@ -6,12 +6,13 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Min, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, Min, OuterRef, Q, Window
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tickets.choices import OPEN_STATUSES, ServiceType, Status
-from tickets.models import Ticket
+from tickets.models import ProductLine, Ticket
 from tickets.selectors import visible_tickets
 
 from . import services
@@ -41,11 +42,16 @@ def _queued(*, area=None, product_line=None, service_type=None):
     return tickets
 
 
-def queue(*, area=None, product_line=None, service_type=None, limit=QUEUE_LIMIT):
-    """New tickets, most urgent response deadline first (index ticket_status_response_due_idx)."""
-    return list(_queued(area=area, product_line=product_line, service_type=service_type)
-                .select_related("customer", "unit__model__product_line", "fault_code")
-                .order_by("response_due_at", "id")[:limit])
+def queue(*, area=None, product_line=None, service_type=None, limit=QUEUE_LIMIT, with_total=False):
+    """New tickets, most urgent response deadline first (index ticket_status_response_due_idx).
+    `with_total`: each ticket also carries `total`, how many are queued in all (a window
+    count in the same statement)."""
+    tickets = (_queued(area=area, product_line=product_line, service_type=service_type)
+               .select_related("customer", "unit__model__product_line")  # what a card shows: no fault code
+               .order_by("response_due_at", "id"))
+    if with_total:
+        tickets = tickets.annotate(total=Window(Count("id")))
+    return list(tickets[:limit])
 
 
 def queue_count(**filters):
@@ -60,8 +66,15 @@ def open_loads():
     return {row["assignee_id"]: (row["load"], row["next_due"]) for row in rows}
 
 
-def engineers(*, area=None, product_line=None, service_type=None):
-    """Profiles of active engineers with `load` (open jobs) and `next_due_at` set."""
+def product_lines():
+    """{id: product line}, ordered by name (a catalog of a few rows, read once per board)."""
+    return {line.pk: line for line in ProductLine.objects.order_by("name")}
+
+
+def engineers(*, area=None, product_line=None, service_type=None, lines=None):
+    """Profiles of active engineers with `load` (open jobs) and `next_due_at` set. With
+    `lines` ({id: product line}, from product_lines()) on PostgreSQL, the skills come as an
+    array of ids in the profiles' own query."""
     profiles = (EngineerProfile.objects.filter(user__is_active=True, user__is_superuser=False)
                 .select_related("user")
                 .order_by("status", "user__first_name", "user__username"))
@@ -73,9 +86,16 @@ def engineers(*, area=None, product_line=None, service_type=None):
         profiles = profiles.filter(does_depot=True)
     elif service_type == ServiceType.ONSITE:
         profiles = profiles.filter(does_onsite=True)
-    profiles = list(profiles)
+    if lines is not None and connection.vendor == "postgresql":
+        through = EngineerProfile.product_lines.through
+        profiles = list(profiles.annotate(line_ids=ArraySubquery(
+            through.objects.filter(engineerprofile_id=OuterRef("pk")).values("productline_id"))))
+        skills = {p.pk: sorted((lines[i] for i in p.line_ids if i in lines), key=lambda line: line.name)
+                  for p in profiles}
+    else:
+        profiles = list(profiles)
+        skills = _skills([p.pk for p in profiles])
     loads = open_loads()
-    skills = _skills([p.pk for p in profiles])
     for profile in profiles:
         profile.load, profile.next_due_at = loads.get(profile.user_id, (0, None))
         profile.skills = skills.get(profile.pk, [])
@@ -117,29 +137,47 @@ _STATUS_SCORE = {EngineerStatus.AVAILABLE: 3, EngineerStatus.ON_JOB: 1}
 
 class Pool:
     """The on-duty engineers grouped by service type and skill, built once per board so
-    each queued ticket looks only at those who could take it."""
+    each queued ticket looks only at those who could take it. The ranking depends only
+    on that group and the customer's area, so it is computed once per (group, area):
+    30 queued tickets share a handful of rankings."""
 
     def __init__(self, profiles):
         self.on_duty = [p for p in profiles if p.status != EngineerStatus.OFF_DUTY]
         self._groups = {}
+        self._shown = {}
 
-    def candidates(self, ticket):
+    def _key(self, ticket):
         kind = "depot" if ticket.service_type in DEPOT_TYPES else (
             "onsite" if ticket.service_type == ServiceType.ONSITE else "any")
-        line_id = ticket.unit.model.product_line_id if ticket.unit_id else None
-        key = (kind, line_id)
+        return kind, (ticket.unit.model.product_line_id if ticket.unit_id else None)
+
+    def candidates(self, ticket):
+        key = self._key(ticket)
         if key not in self._groups:
+            line_id = key[1]
             self._groups[key] = [p for p in self.on_duty if services.can_do_service_type(p, ticket.service_type)
                                  and (line_id is None or line_id in p.skill_ids)]
         return self._groups[key]
+
+    def suggestions(self, ticket, limit):
+        key = (*self._key(ticket), ticket.customer.area, limit)
+        if key not in self._shown:
+            self._shown[key] = _rank(ticket, self.candidates(ticket), limit)
+        return self._shown[key]
 
 
 def suggest(ticket, profiles, *, limit=3, pool=None):
     """Rank the engineers who fit the ticket without an override (on duty, doing its
     service type, with its product line's skill): same area, then availability, then
     the lowest load. Only the suggestions shown are explained in words."""
+    if pool is not None:
+        return pool.suggestions(ticket, limit)
+    return _rank(ticket, profiles, limit)
+
+
+def _rank(ticket, profiles, limit):
     ranked = []
-    for profile in (pool.candidates(ticket) if pool else profiles):
+    for profile in profiles:
         skills = getattr(profile, "skill_ids", None)
         if skills is None:
             skills = profile.skill_ids = {line.pk for line in profile.product_lines.all()}
@@ -182,35 +220,44 @@ def _explain(suggestion, ticket):
     words.append(ngettext("%(n)d open job", "%(n)d open jobs", profile.load) % {"n": profile.load})
 
 
-def board(*, area=None, product_line=None, service_type=None, limit=None):
+def board(*, area=None, product_line=None, service_type=None, limit=None, lines=None, queue_total=None):
     """Everything the board shows: the `limit` most urgent queued tickets with their
-    suggestions, how many are queued in all, and the engineer lanes."""
+    suggestions, how many are queued in all, and the engineer lanes. `queue_total` may be
+    known already (board_state() counts the unfiltered queue); otherwise the queue's own
+    statement counts it."""
     limit = limit or QUEUE_LIMIT
-    lanes = engineers(area=area, product_line=product_line)
+    lanes = engineers(area=area, product_line=product_line, lines=lines)
     pool = Pool(lanes)
     filters = {"area": area, "product_line": product_line, "service_type": service_type}
+    tickets = queue(limit=limit, with_total=queue_total is None, **filters)
+    if queue_total is None:
+        queue_total = tickets[0].total if tickets else 0
     return {
-        "queue": [(t, suggest(t, lanes, pool=pool)) for t in queue(limit=limit, **filters)],
-        "queue_total": queue_count(**filters),
+        "queue": [(t, suggest(t, lanes, pool=pool)) for t in tickets],
+        "queue_total": queue_total,
         "lanes": lanes,
     }
 
 
-def board_version():
-    """A fingerprint of everything the board shows, from one statement of two small
-    aggregates (open tickets through ticket_status_idx, and the engineer profiles): the
-    poll answers 304 Not Modified while it stays the same."""
+def board_state():
+    """(version, tickets queued): the version is a fingerprint of everything the board
+    shows, from one statement of two small aggregates (open tickets through
+    ticket_status_idx, and the engineer profiles); the poll answers 304 Not Modified while
+    it stays the same. The count of new tickets is the unfiltered queue's total."""
     open_statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
     statuses = ", ".join(f"COUNT(*) FILTER (WHERE status = '{s}')" for s in EngineerStatus.values)
-    sql = (f"SELECT (SELECT ROW(COUNT(*), MAX(updated_at), COUNT(*) FILTER (WHERE status = 'new'),"
-           f" COUNT(*) FILTER (WHERE sla_warned), COUNT(*) FILTER (WHERE sla_breached))::text"
-           f" FROM {Ticket._meta.db_table} WHERE status IN ({open_statuses})),"
-           f" (SELECT ROW(COUNT(*), MAX(status_changed_at), {statuses})::text FROM {EngineerProfile._meta.db_table})")
-    if connection.vendor != "postgresql":  # SQLite: no ROW()::text; the same aggregates as a tuple
-        sql = sql.replace("ROW(", "json_array(").replace(")::text", ")").replace(
-            "FILTER (WHERE sla_warned)", "FILTER (WHERE sla_warned = 1)").replace(
-            "FILTER (WHERE sla_breached)", "FILTER (WHERE sla_breached = 1)")
+    true = "" if connection.vendor == "postgresql" else " = 1"
+    sql = (f"SELECT t.*, e.* FROM (SELECT COUNT(*) FILTER (WHERE status = 'new') AS queued, COUNT(*) AS open,"
+           f" MAX(updated_at) AS changed, COUNT(*) FILTER (WHERE sla_warned{true}) AS warned,"
+           f" COUNT(*) FILTER (WHERE sla_breached{true}) AS breached"
+           f" FROM {Ticket._meta.db_table} WHERE status IN ({open_statuses})) AS t,"
+           f" (SELECT COUNT(*) AS profiles, MAX(status_changed_at) AS status_changed, {statuses}"
+           f" FROM {EngineerProfile._meta.db_table}) AS e")
     with connection.cursor() as cursor:
         cursor.execute(sql, [str(s) for s in OPEN_STATUSES])
         row = cursor.fetchone()
-    return hashlib.sha1(repr(row).encode()).hexdigest()[:16]
+    return hashlib.sha1(repr(row).encode()).hexdigest()[:16], row[0]
+
+
+def board_version():
+    return board_state()[0]

@@ -42,7 +42,10 @@ class Notification(models.Model):
         WARNING = "warning", _("Warning")
         ESCALATION = "escalation", _("Escalation")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # db_index=False: both indexes below start with the recipient (the sweep inserts
+    # thousands of rows per batch; each index is paid on every row)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                                  db_index=False)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INFO)
     # New rows store a text kind + parameters (staff.texts) and are rendered in the
     # reader's language; title/body hold only older sentences or a person's own words.

@@ -31,12 +31,12 @@ from staff.models import Notification
 from .choices import EventKind
 from .clocks import next_threshold
 from .exceptions import InvalidInput, PermissionDenied, TransitionNotAllowed
-from .models import Escalation, EscalationLevel, LEVEL_ORDER, SlaClock, Ticket, TicketEvent
+from .models import Customer, Escalation, EscalationLevel, LEVEL_ORDER, SlaClock, Ticket, TicketEvent
 from .services import log_event
 from .texts import escalation_texts
 
 log = logging.getLogger(__name__)
-BATCH_SIZE = 500
+BATCH_SIZE = 1000  # one commit (and its WAL flush, deferred FK checks) per 1,000 clocks
 
 
 # --- what each kind of clock does when a level falls due ---------------------------------
@@ -126,9 +126,7 @@ def _sweep_batch(*, now, size, members):
     """One transaction: claim up to `size` due clocks, raise what fell due, advance them.
     Returns (clocks claimed, escalations created)."""
     with transaction.atomic():
-        clocks = list(SlaClock.objects.select_for_update(skip_locked=True, of=("self", "ticket"))
-                      .select_related("ticket__customer", "ticket__assignee")
-                      .filter(next_due_at__lte=now).order_by("next_due_at", "id")[:size])
+        clocks = _claim(now=now, size=size, members=members)
         if not clocks:
             return 0, 0
         due = _advance(clocks, now=now)
@@ -140,13 +138,101 @@ def _sweep_batch(*, now, size, members):
         _flag_tickets(raised)
         texts = {(clock.pk, level): rules_for(clock.kind).texts(clock, level, threshold, pk)
                  for clock, level, threshold, pk in raised}
-        TicketEvent.objects.bulk_create(TicketEvent(ticket_id=clock.ticket_id, actor=None, at=now,
-                                                    **texts[clock.pk, level][0]) for clock, level, *_ in raised)
+        _insert_events(raised, texts, now=now)
         emails = _notify(raised, texts, now=now, members=members)
         _save_clocks(clocks)
         if emails:
             transaction.on_commit(partial(queue_emails, emails))
     return len(clocks), len(raised)
+
+
+def _claim(*, now, size, members):
+    """Lock up to `size` due clocks and their tickets (SKIP LOCKED: concurrent sweeps split
+    the work; a ticket a dispatcher holds waits for a later run).
+
+    ORDER BY exactly the index (clock_next_due_idx): the plan streams the index, locks as
+    it goes and stops after `size` rows (a tie-breaker column would sort every due clock,
+    joined to tickets and customers, for each batch). On PostgreSQL the rows become light
+    objects rather than four model instances each (1,000 clocks cost 30 ms of SQL but
+    ~80 ms of model building)."""
+    if connection.vendor != "postgresql":
+        return list(SlaClock.objects.select_for_update(skip_locked=True, of=("self", "ticket"))
+                    .select_related("ticket__customer", "ticket__assignee")
+                    .filter(next_due_at__lte=now).order_by("next_due_at")[:size])
+    users = members.setdefault(("assignees",), {})  # assignees by id, one instance per sweep
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.id, c.ticket_id, c.kind, c.warn_at, c.due_at, c.level2_at, c.raised, c.stopped_at,"
+            f" c.next_due_at, t.number, t.sla_warned, t.sla_breached, cu.name, t.assignee_id, u.username,"
+            f" u.first_name, u.last_name, u.email, u.is_active"
+            f" FROM {SlaClock._meta.db_table} c JOIN {Ticket._meta.db_table} t ON t.id = c.ticket_id"
+            f" JOIN {Customer._meta.db_table} cu ON cu.id = t.customer_id"
+            f" LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = t.assignee_id"
+            f" WHERE c.next_due_at <= %s ORDER BY c.next_due_at LIMIT %s FOR UPDATE OF c, t SKIP LOCKED",
+            [now, size])
+        rows = cursor.fetchall()
+    clocks = []
+    for (pk, ticket_id, kind, warn_at, due_at, level2_at, raised, stopped_at, next_due_at, number, warned,
+         breached, customer, assignee_id, *user) in rows:
+        if assignee_id is not None and assignee_id not in users:
+            users[assignee_id] = get_user_model()(
+                id=assignee_id, **dict(zip(("username", "first_name", "last_name", "email", "is_active"), user)))
+        ticket = ClaimedTicket(ticket_id, number, warned, breached, ClaimedCustomer(customer),
+                               assignee_id, users.get(assignee_id))
+        clocks.append(ClaimedClock(pk, ticket_id, kind, warn_at, due_at, level2_at, raised, stopped_at,
+                                   next_due_at, ticket))
+    return clocks
+
+
+class _Lazy:
+    """What the claim did not read is loaded from the database on first use (a
+    registered clock kind may look at more of its ticket or clock)."""
+
+    __slots__ = ("_full",)
+    model = None
+
+    def __getattr__(self, name):  # only called for what the claim did not set
+        if name.startswith("__") or name == "_full":
+            raise AttributeError(name)
+        try:
+            full = object.__getattribute__(self, "_full")
+        except AttributeError:
+            full = self._full = self.model.objects.get(pk=self.pk)
+        return getattr(full, name)
+
+
+class ClaimedCustomer:
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+
+class ClaimedTicket(_Lazy):
+    __slots__ = ("pk", "id", "number", "sla_warned", "sla_breached", "customer", "assignee_id", "assignee")
+    model = Ticket
+
+    def __init__(self, pk, number, sla_warned, sla_breached, customer, assignee_id, assignee):
+        self.pk = self.id = pk
+        self.number, self.sla_warned, self.sla_breached = number, sla_warned, sla_breached
+        self.customer, self.assignee_id, self.assignee = customer, assignee_id, assignee
+
+
+class ClaimedClock(_Lazy):
+    """A claimed SlaClock: what the sweep, next_threshold() and the rules read."""
+
+    __slots__ = ("pk", "id", "ticket_id", "kind", "warn_at", "due_at", "level2_at", "raised", "stopped_at",
+                 "next_due_at", "ticket")
+    model = SlaClock
+
+    def __init__(self, pk, ticket_id, kind, warn_at, due_at, level2_at, raised, stopped_at, next_due_at, ticket):
+        self.pk = self.id = pk
+        self.ticket_id, self.kind, self.ticket = ticket_id, kind, ticket
+        self.warn_at, self.due_at, self.level2_at = warn_at, due_at, level2_at
+        self.raised, self.stopped_at, self.next_due_at = raised, stopped_at, next_due_at
+
+    def thresholds(self):
+        return list(zip(LEVEL_ORDER, (self.warn_at, self.due_at, self.level2_at)))
 
 
 def _advance(clocks, *, now):
@@ -166,10 +252,26 @@ def _advance(clocks, *, now):
 def _insert_escalations(due, *, now):
     """INSERT … ON CONFLICT DO NOTHING RETURNING: {(clock id, level): escalation id} of
     the rows really created (an existing one is skipped, never duplicated)."""
-    rows = [{"clock_id": clock.pk, "ticket_id": clock.ticket_id, "level": str(level), "due_at": threshold}
-            for clock, level, threshold in due]
-    return {(clock_id, level): pk for pk, clock_id, level in
-            insert_escalations(rows, now=now, returning=("clock_id", "level"))}
+    if not due:
+        return {}
+    table = Escalation._meta.db_table
+    if connection.vendor == "postgresql":  # four arrays rather than 5 parameters per row
+        columns = [_array(column) for column in zip(*((clock.pk, clock.ticket_id, str(level), threshold.isoformat())
+                                                       for clock, level, threshold in due))]
+        sql = (f"INSERT INTO {table} (clock_id, ticket_id, level, due_at, raised_at, note, rma_milestone) "
+               "SELECT c, t, l, d, %s, '', '' FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::timestamptz[])"
+               " AS u (c, t, l, d) ON CONFLICT DO NOTHING RETURNING id, clock_id, level")
+        params = [now, *columns]
+    else:
+        adapt = connection.ops.adapt_datetimefield_value
+        rows = ", ".join(["(%s, %s, %s, %s, %s, '', '')"] * len(due))
+        params = [value for clock, level, threshold in due
+                  for value in (clock.pk, clock.ticket_id, str(level), adapt(threshold), adapt(now))]
+        sql = (f"INSERT INTO {table} (clock_id, ticket_id, level, due_at, raised_at, note, rma_milestone) "
+               f"VALUES {rows} ON CONFLICT DO NOTHING RETURNING id, clock_id, level")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(clock_id, level): pk for pk, clock_id, level in cursor.fetchall()}
 
 
 ESCALATION_COLUMNS = ("clock_id", "ticket_id", "level", "due_at", "rma_id", "rma_milestone", "reminder_day")
@@ -198,6 +300,33 @@ def insert_escalations(rows, *, now, returning):
         return [tuple(row) for row in cursor.fetchall()]
 
 
+_EVENT_FIELDS = {"kind", "data", "message"}  # what the array INSERT writes; anything else: bulk_create
+
+
+def _insert_events(raised, texts, *, now):
+    """The timeline events of the raised levels in one INSERT from arrays (no model
+    instance per row); other databases use bulk_create."""
+    if not raised:
+        return
+    plain = all(texts[clock.pk, level][0].keys() <= _EVENT_FIELDS for clock, level, *_ in raised)
+    if connection.vendor != "postgresql" or not plain:
+        TicketEvent.objects.bulk_create(TicketEvent(ticket_id=clock.ticket_id, actor=None, at=now,
+                                                    **texts[clock.pk, level][0]) for clock, level, *_ in raised)
+        return
+    tickets, kinds, data, messages = [], [], [], []
+    for clock, level, *_rest in raised:
+        event = texts[clock.pk, level][0]
+        tickets.append(clock.ticket_id)
+        kinds.append(str(event["kind"]))
+        data.append(json.dumps(event.get("data", {})))
+        messages.append(event.get("message", ""))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TicketEvent._meta.db_table} (ticket_id, at, kind, from_status, to_status, message, data)"
+            " SELECT t, %s, k, '', '', m, d FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::jsonb[])"
+            " AS u (t, k, m, d)", [now, *map(_array, (tickets, kinds, messages, data))])
+
+
 def _flag_tickets(raised):
     """The list and board colour tickets by these flags (one UPDATE per flag)."""
     warned = {c.ticket_id for c, level, *_ in raised if level == EscalationLevel.WARNING and not c.ticket.sla_warned}
@@ -210,48 +339,90 @@ def _flag_tickets(raised):
 
 
 def _notify(raised, texts, *, now, members):
-    """One inbox row per recipient and escalation, in one INSERT; returns the ids of the
-    rows whose recipient has an e-mail address (their e-mails are queued after commit)."""
+    """One inbox row per recipient and escalation; returns the ids of the rows whose
+    recipient has an e-mail address (their e-mails are queued after commit).
+
+    On PostgreSQL one INSERT … SELECT fans out in the database: one array element per
+    escalation carrying its recipients' ids (a warning on an unassigned ticket goes to
+    every dispatcher: 10 rows from one element), so neither Python nor the wire pay per
+    row."""
     link = reverse("tickets:ticket_detail", args=["NUMBER"])  # one reverse() per batch, not per row
-    rows = []  # (recipient, kind, text, params, link)
-    for clock, level, _threshold, _pk in raised:
+    rows = []  # (recipients, kind, text, params, link)
+    for clock, level, *_rest in raised:
+        users = [user for user in rules_for(clock.kind).recipients(clock, level, members) if user]
         note = texts[clock.pk, level][1]
-        row = (str(note["kind"]), note["text"], note["params"], link.replace("NUMBER", clock.ticket.number))
-        rows.extend((user, *row) for user in rules_for(clock.kind).recipients(clock, level, members) if user)
-    return bulk_notify(rows, now=now)
+        rows.append((users, note["kind"], note["text"], note["params"], link.replace("NUMBER", clock.ticket.number)))
+    return notify_many(rows, now=now)
 
 
 def bulk_notify(rows, *, now):
-    """Inbox rows (recipient, kind, text kind, params dict, link) in one INSERT; returns
-    the ids of those whose recipient has an e-mail address. Shared with spares.sweep."""
-    if not rows:
+    """Inbox rows (recipient, kind, text kind, params dict, link), one per row; returns the
+    ids of those whose recipient has an e-mail address. Shared with spares.sweep."""
+    return notify_many([([user], kind, text, params, url) for user, kind, text, params, url in rows], now=now)
+
+
+def notify_many(rows, *, now):
+    """Inbox rows for (recipients, kind, text kind, params dict, link): one per recipient.
+    Returns the ids of the rows whose recipient has an e-mail address (their e-mails are
+    queued after commit).
+
+    On PostgreSQL one INSERT … SELECT fans out in the database: one array element per
+    row carrying its recipients' ids (a warning on an unassigned ticket goes to every
+    dispatcher: 10 rows from one element), so neither Python nor the wire pay per row."""
+    lists, with_email = {}, set()  # recipients' ids as an array literal, once per distinct list
+    flat = []  # (recipient ids literal, kind, text, params as JSON, link, recipients)
+    for users, kind, text, params, url in rows:
+        if not users:
+            continue
+        key = tuple(user.pk for user in users)
+        if key not in lists:
+            lists[key] = "{%s}" % ",".join(map(str, key))
+            with_email.update(user.pk for user in users if user.email)
+        flat.append((lists[key], str(kind), text, json.dumps(params), url, users))
+    if not flat:
         return []
-    with_email = {user.pk for user, *_ in rows if user.email}
     if connection.vendor != "postgresql":
         created = Notification.objects.bulk_create(
-            Notification(recipient=user, kind=kind, text=text, params=params, link=url, created_at=now)
-            for user, kind, text, params, url in rows)
+            Notification(recipient=user, kind=kind, text=text, params=json.loads(params), link=url, created_at=now)
+            for _ids, kind, text, params, url, users in flat for user in users)
         return [n.pk for n in created if n.recipient_id in with_email]
-    columns = [list(column) for column in zip(*((user.pk, kind, text, json.dumps(params), url)
-                                                for user, kind, text, params, url in rows))]
-    with connection.cursor() as cursor:  # unnest: no model instance per row (10 dispatchers × 1,000 warnings)
+    columns = [_array(column) for column in zip(*(row[:5] for row in flat))]
+    with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {Notification._meta.db_table} (recipient_id, kind, text, params, title, body, link,"
-            " created_at) SELECT r, k, t, p, '', '', l, %s"
-            " FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::jsonb[], %s::text[]) AS u (r, k, t, p, l)"
-            " RETURNING id, recipient_id", [now, *columns])
-        return [pk for pk, recipient_id in cursor.fetchall() if recipient_id in with_email]
+            f"WITH created AS (INSERT INTO {Notification._meta.db_table} (recipient_id, kind, text, params, title,"
+            " body, link, created_at) SELECT r, k, t, p, '', '', l, %s"
+            " FROM unnest(%s::text[], %s::text[], %s::text[], %s::jsonb[], %s::text[]) AS u (rs, k, t, p, l)"
+            " CROSS JOIN LATERAL unnest(rs::bigint[]) AS each (r)"
+            " RETURNING id, recipient_id) SELECT id FROM created WHERE recipient_id = ANY(%s::bigint[])",
+            [now, *columns, _array(sorted(with_email))])
+        return [pk for pk, in cursor.fetchall()]
 
 
 def _save_clocks(clocks):
     if connection.vendor != "postgresql":
         SlaClock.objects.bulk_update(clocks, ["raised", "next_due_at"])
         return
-    rows = ", ".join(["(%s, %s, %s::timestamptz)"] * len(clocks))
-    params = [value for clock in clocks for value in (clock.pk, clock.raised, clock.next_due_at)]
-    with connection.cursor() as cursor:
+    columns = [_array(column) for column in zip(*((clock.pk, clock.raised, clock.next_due_at and clock.next_due_at.isoformat())
+                                                   for clock in clocks))]
+    with connection.cursor() as cursor:  # three arrays rather than three parameters per clock
         cursor.execute(f"UPDATE {SlaClock._meta.db_table} AS c SET raised = v.raised, next_due_at = v.next_due_at "
-                       f"FROM (VALUES {rows}) AS v (id, raised, next_due_at) WHERE c.id = v.id", params)
+                       "FROM unnest(%s::bigint[], %s::smallint[], %s::timestamptz[]) AS v (id, raised, next_due_at) "
+                       "WHERE c.id = v.id", columns)
+
+
+def _array(values):
+    """A PostgreSQL array literal ('{1,2}', '{"a","b\\"c"}') to pass as ONE parameter: a
+    list would be sent as ARRAY[v1, v2, …], an expression of thousands of constants that
+    takes the planner longer (13 ms per 1,000 rows) than the insert itself."""
+    items = []
+    for value in values:
+        if value is None:
+            items.append("NULL")
+        elif isinstance(value, int):
+            items.append(str(value))
+        else:
+            items.append('"%s"' % str(value).replace("\\", "\\\\").replace('"', '\\"'))
+    return "{%s}" % ",".join(items)
 
 
 def queue_emails(notification_ids):

@@ -327,3 +327,35 @@ def test_the_override_is_on_the_timeline_in_the_readers_language(api_client, dis
     assert event.message == "Only one nearby"
     with translation.override("zh-hans"):
         assert "已下班" in event_text(event)
+
+
+def test_cards_and_lanes_built_in_python_escape_what_people_typed(client, dispatcher, make_ticket):
+    """The queue cards and lanes are plain strings (dispatch.views): names, fault texts
+    and skills are escaped there, as the template would have."""
+    ticket = make_ticket(fault_description='<script>alert("x")</script> & more')
+    ticket.customer.name = '<b>Wu & "Sons"</b>'
+    ticket.customer.save()
+    engineer = UserFactory(username="e-hostile", first_name="<i>Li</i>", roles=["onsite_engineer"])
+    line = ticket.unit.model.product_line
+    line.name = "<em>AC</em>"
+    line.save()
+    skilled(engineer, ticket)
+    html = login(client, dispatcher).get(reverse("dispatch:board")).content.decode()
+    for raw in ("<script>alert", "<b>Wu", "<i>Li</i>", "<em>AC</em>"):
+        assert raw not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in html
+    assert "&lt;b&gt;Wu &amp; &quot;Sons&quot;&lt;/b&gt;" in html
+    assert "&lt;i&gt;Li&lt;/i&gt;" in html and "&lt;em&gt;AC&lt;/em&gt;" in html
+    assert f'href="{reverse("tickets:ticket_detail", args=[ticket.number])}"' in html
+
+
+def test_the_whole_page_costs_at_most_seven_queries(client, dispatcher, engineer, make_ticket,
+                                                    django_assert_max_num_queries):
+    skilled(engineer, make_ticket())
+    make_ticket()
+    login(client, dispatcher).get(reverse("dispatch:board"))
+    most = 7 if connection.vendor == "postgresql" else 8  # SQLite: the skills in a query of their own
+    with django_assert_max_num_queries(most):
+        assert client.get(reverse("dispatch:board")).status_code == 200
+    with django_assert_max_num_queries(most):  # filtered: the queue's statement counts the queue
+        assert client.get(reverse("dispatch:board") + "?service_type=onsite").status_code == 200

@@ -166,3 +166,21 @@ def test_the_sweep_skips_a_ticket_a_dispatcher_holds_instead_of_waiting(make_tic
         thread.join()
     assert escalations.sweep(now=AFTER_BREACH) == 2
     assert Escalation.objects.filter(ticket=held).count() == 2
+
+
+def test_a_clock_kind_may_read_more_of_its_clock_and_ticket_than_the_claim_did(make_ticket, agent, monkeypatch):
+    """On PostgreSQL the claim reads a few columns into light objects; whatever else a
+    registered kind reads (here the clock's cycle, the ticket's priority and channel) is
+    loaded on first use."""
+    def texts(clock, level, threshold, escalation_id):
+        params = {"number": clock.ticket.number, "priority": clock.ticket.priority,
+                  "channel": clock.ticket.channel, "cycle": clock.cycle}
+        return ({"kind": "escalation", "data": {"text": "rma_due", "params": params, "escalation": escalation_id}},
+                {"kind": "escalation", "text": "rma_due", "params": params})
+
+    monkeypatch.setattr(escalations, "_RULES", {})
+    escalations.register_clock_kind("response", recipients=lambda clock, level, members: [agent], texts=texts)
+    ticket, = _tickets(make_ticket, 1)
+    assert escalations.sweep(now=AFTER_BREACH) == 2
+    params = Notification.objects.filter(recipient=agent).values_list("params", flat=True)
+    assert {(p["priority"], p["channel"], p["cycle"]) for p in params} == {(ticket.priority, ticket.channel, 0)}

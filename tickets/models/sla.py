@@ -154,7 +154,8 @@ LEVEL_ORDER = (EscalationLevel.WARNING, EscalationLevel.LEVEL_1, EscalationLevel
 
 
 class SlaClock(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks")
+    # db_index=False: one_clock_per_kind_and_cycle (ticket, kind, cycle) serves lookups by ticket
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks", db_index=False)
     kind = models.CharField(_("clock"), max_length=16, choices=ClockKind.choices)
     cycle = models.PositiveSmallIntegerField(default=0, help_text=_("Increases when the ticket is reopened."))
     calendar = models.ForeignKey(BusinessCalendar, on_delete=models.PROTECT, null=True, blank=True)
@@ -246,7 +247,9 @@ class Escalation(models.Model):
     """A level of an SLA clock that fell due, or (clock empty) a vendor repair's missed
     milestone or daily reminder (spares.sweep): both on the supervisors' page."""
 
-    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="escalations", null=True, blank=True)
+    # db_index=False: one_escalation_per_clock_level (clock, level) serves lookups by clock
+    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="escalations", null=True, blank=True,
+                              db_index=False)
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="escalations")
     level = models.CharField(_("level"), max_length=10, choices=EscalationLevel.choices)
     due_at = models.DateTimeField(_("fell due at"))
