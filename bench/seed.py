@@ -400,7 +400,7 @@ def _clock_plan(cursor, now):
 def _clocks(cursor, now):
     cursor.execute("""
         INSERT INTO tickets_slaclock (ticket_id, kind, cycle, calendar_id, started_at, target, warn_at, due_at,
-            level2_at, next_due_at, raised, stopped_at, outcome, elapsed, overrun)
+            level2_at, next_due_at, raised, stopped_at, outcome, elapsed, overrun, subject)
         SELECT ticket_id, kind, 0, NULL, started_at, target, warn_at, due_at, level2_at,
           CASE WHEN stopped_at IS NOT NULL THEN NULL
                WHEN warn_at > %(now)s THEN warn_at WHEN due_at > %(now)s THEN due_at
@@ -409,7 +409,7 @@ def _clocks(cursor, now):
           CASE WHEN stopped_at IS NULL THEN '' WHEN cancelled THEN 'cancelled'
                WHEN stopped_at > due_at THEN 'breached' ELSE 'met' END,
           stopped_at - started_at,
-          CASE WHEN stopped_at > due_at THEN stopped_at - due_at END
+          CASE WHEN stopped_at > due_at THEN stopped_at - due_at END, ''
         FROM bench_clock c
         ORDER BY ticket_id, started_at""", {"now": now})
 
@@ -726,9 +726,9 @@ def make_due(count, *, now):
         cursor.execute("DELETE FROM tickets_slaclock WHERE cycle = 99")
         cursor.execute("""
             INSERT INTO tickets_slaclock (ticket_id, kind, cycle, calendar_id, started_at, target, warn_at, due_at,
-                level2_at, next_due_at, raised, stopped_at, outcome, elapsed, overrun)
+                level2_at, next_due_at, raised, stopped_at, outcome, elapsed, overrun, subject)
             SELECT id, 'callback', 99, NULL, %(now)s - interval '3 hours', interval '4 hours',
                    %(now)s - interval '1 minute', %(now)s + interval '1 hour', %(now)s + interval '5 hours',
-                   %(now)s - interval '1 minute', 0, NULL, '', NULL, NULL
+                   %(now)s - interval '1 minute', 0, NULL, '', NULL, NULL, ''
             FROM tickets_ticket ORDER BY id DESC LIMIT %(count)s""", {"now": now, "count": count})
         return cursor.rowcount

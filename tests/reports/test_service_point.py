@@ -31,16 +31,18 @@ from openpyxl import load_workbook
 
 from quality.reports import rollup, selectors
 from spares.models import Warehouse, WarehouseKind
+from tests.reports import test_sections
 from tests.reports.test_figures import q
-from tests.reports.test_sections import extras  # noqa: F401 — the fixture
 from tickets.models import Ticket
+
+extras = test_sections.extras  # the fixture this module builds on
 
 MONTH = {"month": "2026-10"}
 MIGRATION = importlib.import_module("tickets.migrations.0016_ticket_service_point_and_report_dims")
 
 
 @pytest.fixture
-def placed(extras):  # noqa: F811
+def placed(extras):
     t = extras
     t.north = Warehouse.objects.create(code="SP-N", name="Service point North", kind=WarehouseKind.SERVICE_POINT)
     t.south = Warehouse.objects.create(code="SP-S", name="Service point South", kind=WarehouseKind.SERVICE_POINT)
