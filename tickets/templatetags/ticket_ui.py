@@ -92,3 +92,54 @@ def event_actor(user):
 def status_moved(event):
     """A real status change (start after arrival stays in progress: no arrow)."""
     return bool(event.to_status) and event.from_status != event.to_status
+
+
+@register.simple_tag(takes_context=True)
+def ticket_rows(context, tickets):
+    """The list's <tr>s built in Python, the same HTML the template language made: 50 rows
+    of eleven cells cost more there than the rest of the list page (issue 12). Labels are
+    translated once per call, not once per row."""
+    from urllib.parse import quote
+
+    from django.urls import reverse
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    from .sla_ui import sla_due
+
+    now = context.get("now") or timezone.now()
+    link = reverse("tickets:ticket_detail", args=["NUMBER"])
+    labels = {kind: {value: escape(label) for value, label in options.items()} for kind, options in _LABELS.items()}
+    category = {value: escape(label) for value, label in choices.Category.choices}
+    service = {value: escape(label) for value, label in choices.ServiceType.choices}
+    vip = ' <span class="badge vip">VIP</span>'
+    breach = format_html(' <span class="badge breach" title="{}">SLA</span>', _("SLA breached"))
+    repeat = format_html(' <span class="badge repeat">{}</span>', _("Repeat"))
+    doa = doa_badge(True)
+
+    def tag(kind, value):
+        if not value:
+            return ""
+        return f'<span class="badge {escape(kind)}-{escape(value)}">{labels[kind].get(value, escape(value))}</span>'
+
+    rows = []
+    for t in tickets:
+        unit = (f'{escape(t.unit.model.code)} <span class="muted">#{escape(t.unit.serial_number)}</span>'
+                if t.unit else '<span class="muted">—</span>')
+        rows.append(
+            "\n    <tr>\n"
+            f'      <td class="nowrap"><a class="num" href="{escape(link.replace("NUMBER", quote(t.number)))}">'
+            f"{escape(t.number)}</a></td>\n"
+            f'      <td class="nowrap muted">{escape(short_when(t.created_at))}</td>\n'
+            f"      <td>{escape(t.customer.name)}{vip if t.customer.is_vip else ''}</td>\n"
+            f"      <td>{unit}</td>\n"
+            f"      <td>{category.get(t.category, escape(t.category))}</td>\n"
+            f"      <td>{service.get(t.service_type, escape(t.service_type))}</td>\n"
+            f"      <td>{tag('priority', t.priority)}</td>\n"
+            f"      <td>{tag('status', t.status)}{breach if t.sla_breached else ''}</td>\n"
+            f'      <td class="nowrap">{sla_due(t.current_due_at, t.sla_warned, now)}</td>\n'
+            f"      <td>{escape(person(t.assignee))}</td>\n"
+            f'      <td class="nowrap">{tag("warranty", t.warranty_status)} {doa if t.is_doa else ""}'
+            f"{repeat if t.is_repeat else ''}</td>\n"
+            "    </tr>")
+    return mark_safe("".join(rows))  # every value above is escaped
