@@ -89,6 +89,9 @@ class Samples(dict):
             month_ago = timezone.localtime(last) - timezone.timedelta(days=60)
             s["date_from"] = month_ago.date().replace(day=1).isoformat()
             s["date_to"] = (month_ago.date().replace(day=1) + timezone.timedelta(days=30)).isoformat()
+            two_years_ago = (month_ago - timezone.timedelta(days=730)).date().replace(day=1)
+            s["old_from"] = two_years_ago.isoformat()
+            s["old_to"] = (two_years_ago + timezone.timedelta(days=30)).isoformat()
         s["open_statuses"] = "status=new&status=dispatched&status=in_progress&status=on_hold&status=at_vendor"
         return s
 
@@ -119,6 +122,7 @@ def register(samples):
     measure("list API: open statuses", "/api/tickets/?{open_statuses}")
     measure("list API: assignee", "/api/tickets/?assignee={engineer_id}")
     measure("list API: date range", "/api/tickets/?created_after={date_from}&created_before={date_to}")
+    measure("list API: date range 2 years back", "/api/tickets/?created_after={old_from}&created_before={old_to}")
     # search: the same q= on the list page and the API
     measure("search API: phone", "/api/tickets/?q={phone}")
     measure("search API: phone as typed", "/api/tickets/?q={phone_raw_q}")
