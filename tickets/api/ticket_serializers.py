@@ -2,6 +2,8 @@
 serializer per lifecycle action. None of them sets a status or saves a ticket: the
 views hand `validated_data` to tickets.services."""
 
+import copy
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +69,16 @@ class FastRowsMixin:
     share one): plain model fields read with getattr and the reference serializers
     written out, every other field the usual way. The same output; a list of 50 tickets
     costs a third of the CPU (issue 12)."""
+
+    def get_fields(self):
+        # ModelSerializer introspects the model for every serializer it makes (one per
+        # request); the fields it builds are the same each time: build them once per class
+        # and hand out copies, as DRF does with declared fields.
+        template = type(self).__dict__.get("_fields_template")
+        if template is None:
+            template = super().get_fields()
+            type(self)._fields_template = template
+        return copy.deepcopy(template)
 
     def to_representation(self, instance):
         plan = self.__dict__.get("_row_plan")
