@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from . import choices, selectors
 from .models import Customer, FaultCode, ProductModel, ProductUnit
 from .uploads import signature_from_data_url
+from .widgets import LazySelect
 
 
 class EngineerChoiceField(forms.ModelChoiceField):
@@ -122,7 +123,9 @@ class WarrantyPreviewForm(forms.Form):
 # --- ticket actions -----------------------------------------------------------------------
 
 class AssignForm(forms.Form):
-    engineer = EngineerChoiceField(selectors.engineers(), label=_("Engineer"))
+    # 300 engineers: the picker loads when the form is opened (tickets:engineer_options)
+    engineer = EngineerChoiceField(selectors.engineers(), label=_("Engineer"),
+                                   widget=LazySelect("tickets:engineer_options"))
     travel_minutes = forms.IntegerField(label=_("Travel estimate (min)"), required=False, min_value=0,
                                         max_value=24 * 60)
 
