@@ -6,7 +6,10 @@ Adding a measured page is one line in `register()`:
     measure("board: poll", "/dispatch/body/", user="dispatcher")
 
 `url` may use the sample values of `Samples` ("/api/tickets/?q={phone}") or be a list
-of URLs taken in turn (a search typed key by key). `fn` measures a callable instead of
+of URLs taken in turn (a search typed key by key). "CPU ms" is this process's CPU time
+per request (view, middleware, templates, serializers and the database driver; not the
+database server, not time spent waiting for a core), which a loaded machine inflates far
+less than the wall-clock columns. `fn` measures a callable instead of
 a URL (the sweep), with `setup` run untimed before each call. Each entry is sampled
 `repeat` times (default --repeat) but stops after `budget` seconds (at least 2 runs),
 so a slow page cannot stall the whole run.
@@ -89,6 +92,9 @@ class Samples(dict):
             month_ago = timezone.localtime(last) - timezone.timedelta(days=60)
             s["date_from"] = month_ago.date().replace(day=1).isoformat()
             s["date_to"] = (month_ago.date().replace(day=1) + timezone.timedelta(days=30)).isoformat()
+            two_years_ago = (month_ago - timezone.timedelta(days=730)).date().replace(day=1)
+            s["old_from"] = two_years_ago.isoformat()
+            s["old_to"] = (two_years_ago + timezone.timedelta(days=30)).isoformat()
         s["open_statuses"] = "status=new&status=dispatched&status=in_progress&status=on_hold&status=at_vendor"
         return s
 
@@ -119,6 +125,7 @@ def register(samples):
     measure("list API: open statuses", "/api/tickets/?{open_statuses}")
     measure("list API: assignee", "/api/tickets/?assignee={engineer_id}")
     measure("list API: date range", "/api/tickets/?created_after={date_from}&created_before={date_to}")
+    measure("list API: date range 2 years back", "/api/tickets/?created_after={old_from}&created_before={old_to}")
     # search: the same q= on the list page and the API
     measure("search API: phone", "/api/tickets/?q={phone}")
     measure("search API: phone as typed", "/api/tickets/?q={phone_raw_q}")
@@ -197,13 +204,13 @@ def run_one(m, samples, repeat):
                 return None
         client = _user(m.user, samples)
         client.get(urls[0], **m.headers)  # warm up (URLconf, templates, caches)
-    times, counts, sql, sizes, statuses = [], [], [], [], set()
+    times, cpu, counts, sql, sizes, statuses = [], [], [], [], [], set()
     started = time.perf_counter()
     for i in range(repeat if m.fn is None else (m.repeat or 1)):
         if m.setup:
             m.setup()
         with CaptureQueriesContext(connection) as queries:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             if m.fn is None:
                 response = client.get(urls[i % len(urls)], **m.headers)
                 statuses.add(response.status_code)
@@ -211,25 +218,26 @@ def run_one(m, samples, repeat):
             else:
                 m.fn()
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
         counts.append(len(queries))
         sql.append(sum(float(q["time"]) for q in queries.captured_queries))
         if time.perf_counter() - started > m.budget and len(times) >= 2:
             break
     return {
         "name": m.name, "n": len(times), "p50": _p(times, 0.5) * 1000, "p95": _p(times, 0.95) * 1000,
-        "queries": max(counts), "sql": statistics.median(sql) * 1000,
+        "queries": max(counts), "sql": statistics.median(sql) * 1000, "cpu": statistics.median(cpu) * 1000,
         "kb": (statistics.median(sizes) / 1024) if sizes else None,
         "status": ",".join(str(s) for s in sorted(statuses)) or "-",
     }
 
 
 def table(rows):
-    lines = ["| what | n | p50 ms | p95 ms | queries | SQL ms (p50) | kB | status |",
-             "|---|---:|---:|---:|---:|---:|---:|---|"]
+    lines = ["| what | n | p50 ms | p95 ms | queries | SQL ms (p50) | CPU ms (p50) | kB | status |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in rows:
         kb = f"{r['kb']:.0f}" if r["kb"] is not None else ""
         lines.append(f"| {r['name']} | {r['n']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['queries']} | "
-                     f"{r['sql']:.1f} | {kb} | {r['status']} |")
+                     f"{r['sql']:.1f} | {r['cpu']:.1f} | {kb} | {r['status']} |")
     return "\n".join(lines)
 
 

@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from tickets.forms import CompleteForm, SignatureField, SignatureWidget
+from tickets.widgets import LazySelect
 
 from .models import Condition, MilestoneKind, MoveKind, Part, QuoteLineKind, Vendor, Warehouse
 from .services.ticket_parts import PartLine
@@ -19,6 +20,17 @@ def _places():
     return Warehouse.objects.filter(is_active=True).order_by("kind", "code")
 
 
+def lazy_part_field(**kwargs):
+    return forms.ModelChoiceField(queryset=_parts(), widget=LazySelect("spares:options_parts"), **kwargs)
+
+
+def lazy_place_field(**kwargs):
+    return forms.ModelChoiceField(queryset=_places(), widget=LazySelect("spares:options_places"), **kwargs)
+
+
+OPTION_SOURCES = {"parts": _parts, "places": _places}
+
+
 class ReceiptForm(forms.Form):
     part = forms.ModelChoiceField(label=_("Part"), queryset=Part.objects.none())
     warehouse = forms.ModelChoiceField(label=_("Into warehouse"), queryset=Warehouse.objects.none())
@@ -32,11 +44,14 @@ class ReceiptForm(forms.Form):
 
 
 class ReserveForm(ReceiptForm):
+    """On the ticket page, in a closed <details>: its pickers load when it is opened."""
+
     note = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["warehouse"].label = _("From warehouse")
+        self.fields["part"] = lazy_part_field(label=_("Part"))
+        self.fields["warehouse"] = lazy_place_field(label=_("From warehouse"))
 
 
 class TransferForm(ReceiptForm):
@@ -205,11 +220,11 @@ class CompleteWithPartsForm(CompleteForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for i in range(1, PART_LINES + 1):
-            self.fields[f"part_{i}"] = forms.ModelChoiceField(label=_("Part used"), queryset=_parts(), required=False)
+            # pickers load when the completion form is opened (LazySelect)
+            self.fields[f"part_{i}"] = lazy_part_field(label=_("Part used"), required=False)
             self.fields[f"quantity_{i}"] = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100,
                                                               required=False)
-            self.fields[f"warehouse_{i}"] = forms.ModelChoiceField(label=_("From van or warehouse"),
-                                                                   queryset=_places(), required=False)
+            self.fields[f"warehouse_{i}"] = lazy_place_field(label=_("From van or warehouse"), required=False)
 
     def clean(self):
         data = super().clean()

@@ -7,7 +7,8 @@ from django.db.models import DecimalField, Exists, ExpressionWrapper, F, Integer
 from django.db.models.functions import Coalesce
 
 from .models import (
-    MoveKind, Part, Quote, QuoteStatus, Rma, RmaMilestone, RmaStatus, StockBalance, StockMove,
+    DefectiveReturn, MoveKind, Part, Quote, QuoteStatus, Reservation, ReservationStatus, Rma, RmaMilestone,
+    RmaStatus, StockBalance, StockMove,
 )
 from .models.rma import OPEN_RMA
 
@@ -24,6 +25,20 @@ def shipped_rma(ticket):
 
 def open_doa_rma(ticket):
     return Rma.objects.filter(ticket=ticket, is_doa=True, status__in=OPEN_RMA).exists()
+
+
+def with_panel_flags(tickets):
+    """Tickets annotated with which parts of the ticket page's spares panel have rows
+    (`spares_has_moves`, …: one indexed EXISTS each, inside the ticket's own query), so that
+    the panel reads only those (most tickets have none: no query at all)."""
+    ticket = OuterRef("pk")
+    return tickets.annotate(
+        spares_has_moves=Exists(StockMove.objects.filter(ticket=ticket)),
+        spares_has_owed=Exists(DefectiveReturn.objects.filter(ticket=ticket, received_at__isnull=True)),
+        spares_has_reservations=Exists(Reservation.objects.filter(ticket=ticket, status=ReservationStatus.ACTIVE)),
+        spares_has_rmas=Exists(Rma.objects.filter(ticket=ticket)),
+        spares_has_quotes=Exists(Quote.objects.filter(ticket=ticket)),
+    )
 
 
 # --- stock ----------------------------------------------------------------------------

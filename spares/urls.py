@@ -19,4 +19,6 @@ urlpatterns = [
     path("tickets/<str:number>/reserve/", views.reserve, name="reserve"),
     path("tickets/<str:number>/defective-received/", views.defective_received, name="defective_received"),
     path("quotes/<int:pk>/<str:decision>/", views.quote_decision, name="quote_decision"),
+    path("options/parts/", views.options, {"source": "parts"}, name="options_parts"),
+    path("options/places/", views.options, {"source": "places"}, name="options_places"),
 ]

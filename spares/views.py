@@ -7,9 +7,11 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -263,6 +265,24 @@ def quote_waiver(request, number):
                                                               by=request.user, now=timezone.now())):
         messages.success(request, _("Recorded."))
     return redirect("spares:ticket_quotes", number=number)
+
+
+# Whoever may see a form with a part or place picker: engineers and those completing on
+# their behalf (parts used), reservers, spares staff.
+PICKER_PERMS = ("spares.view_part", "tickets.work_ticket", "tickets.record_on_behalf", "spares.add_reservation")
+
+
+@login_required
+def options(request, source):
+    """The <option>s of a lazy part or place picker (tickets.widgets.LazySelect), loaded when its
+    form is opened; one query, cached by the browser for a minute."""
+    if source not in f.OPTION_SOURCES:
+        raise Http404
+    if not any(request.user.has_perm(perm) for perm in PICKER_PERMS):
+        raise PermissionDenied
+    response = render(request, "spares/partials/options.html", {"rows": f.OPTION_SOURCES[source]()})
+    patch_cache_control(response, private=True, max_age=60)
+    return response
 
 
 @permission_page("spares.add_reservation")

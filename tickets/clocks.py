@@ -75,13 +75,25 @@ class TargetsInForce:
 
 
 def targets_in_force(ticket):
-    policy = policy_for(ticket.priority)
+    """The page shows targets and calendar names only: the policy row with its calendar (one
+    query), without loading the calendars' working hours and days as policy_for does."""
+    record = SlaPolicy.objects.select_related("calendar").filter(priority=ticket.priority).first() or SlaPolicy()
+    minutes = {
+        ClockKind.RESPONSE: record.response_minutes, ClockKind.COMPLETION: record.completion_minutes,
+        "special_completion": record.special_completion_minutes, ClockKind.ARRIVAL: record.arrival_minutes,
+        ClockKind.PART_RETURN: record.part_return_minutes, ClockKind.CALLBACK: record.callback_minutes,
+    }
+    targets = {k: timedelta(minutes=v) for k, v in minutes.items()}
+    calendar = record.calendar if record.calendar_id else None
+    # as Policy.calendar_for: callbacks follow the business calendar, even under a 24×7 policy
+    callback_calendar = calendar if record.calendar_id else center_calendar()
     return TargetsInForce(
-        response=policy.targets[ClockKind.RESPONSE], completion=policy.targets[ClockKind.COMPLETION],
-        special_completion=policy.targets["special_completion"],
-        arrival=target_for(ticket, ClockKind.ARRIVAL, policy), part_return=policy.targets[ClockKind.PART_RETURN],
-        callback=policy.targets[ClockKind.CALLBACK], calendar=policy.calendar_record,
-        callback_calendar=policy.calendar_for(ClockKind.CALLBACK)[0], special=bool(ticket.special_circumstance),
+        response=targets[ClockKind.RESPONSE], completion=targets[ClockKind.COMPLETION],
+        special_completion=targets["special_completion"],
+        arrival=sla.arrival_target(area=ticket.customer.area, travel_minutes=ticket.travel_minutes,
+                                   base_minutes=int(targets[ClockKind.ARRIVAL].total_seconds() // 60)),
+        part_return=targets[ClockKind.PART_RETURN], callback=targets[ClockKind.CALLBACK], calendar=calendar,
+        callback_calendar=callback_calendar, special=bool(ticket.special_circumstance),
     )
 
 

@@ -10,6 +10,7 @@ from spares.models import Warehouse, WarehouseKind
 from . import choices, selectors
 from .models import Customer, FaultCode, ProductModel, ProductUnit
 from .uploads import signature_from_data_url
+from .widgets import LazySelect
 
 
 class EngineerChoiceField(forms.ModelChoiceField):
@@ -127,7 +128,9 @@ class WarrantyPreviewForm(forms.Form):
 # --- ticket actions -----------------------------------------------------------------------
 
 class AssignForm(forms.Form):
-    engineer = EngineerChoiceField(selectors.engineers(), label=_("Engineer"))
+    # 300 engineers: the picker loads when the form is opened (tickets:engineer_options)
+    engineer = EngineerChoiceField(selectors.engineers(), label=_("Engineer"),
+                                   widget=LazySelect("tickets:engineer_options"))
     travel_minutes = forms.IntegerField(label=_("Travel estimate (min)"), required=False, min_value=0,
                                         max_value=24 * 60)
 

@@ -1,8 +1,10 @@
 """Reads: which tickets a user may see, searches used by intake and lists."""
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import JSONObject
 
-from .models import Completion, Customer, ProductUnit, SlaClock, Ticket, TicketEvent
+from .models import Completion, Customer, CustomerPhone, ProductUnit, SlaClock, Ticket, TicketEvent
 from . import choices, search
 
 
@@ -78,7 +80,7 @@ def ticket_api_detail(user):
     ).prefetch_related(Prefetch("clocks", queryset=SlaClock.objects.order_by("cycle", "started_at", "id")))
 
 
-def ticket_detail(user):
+def _ticket_with_history(user):
     return visible_tickets(user).select_related(
         "customer", "unit__model__product_line", "assignee", "fault_code", "created_by", "repeat_of",
         "service_report__created_by", "service_point",
@@ -86,8 +88,44 @@ def ticket_detail(user):
         Prefetch("events", queryset=TicketEvent.objects.select_related("actor", "on_behalf_of")),
         Prefetch("clocks", queryset=SlaClock.objects.order_by("cycle", "started_at", "id")),
         Prefetch("completions", queryset=Completion.objects.select_related("engineer", "repeat_of")),
-        "customer__phones",
     )
+
+
+def ticket_detail(user):
+    return _ticket_with_history(user).prefetch_related("customer__phones")
+
+
+_PHONE_FIELDS = ("id", "number", "raw", "label")
+
+
+def ticket_page(user):
+    """ticket_detail for the ticket page: on PostgreSQL the customer's phones come inside
+    the ticket's query (an array of JSON rows; with_customer_phones puts them where
+    `customer.phones.all` finds them), one query fewer per page."""
+    if connection.vendor != "postgresql":
+        return ticket_detail(user)
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    phones = CustomerPhone.objects.filter(customer=OuterRef("customer_id")).order_by("id").values(
+        row=JSONObject(**{name: name for name in _PHONE_FIELDS}))
+    return _ticket_with_history(user).annotate(customer_phone_rows=ArraySubquery(phones))
+
+
+def with_customer_phones(ticket):
+    rows = getattr(ticket, "customer_phone_rows", None)
+    if rows is None or ticket.customer is None:
+        return ticket
+    phones = []
+    for row in rows:
+        phone = CustomerPhone(customer_id=ticket.customer_id, **{name: row[name] for name in _PHONE_FIELDS})
+        phone._state.adding, phone._state.db = False, ticket._state.db
+        phone.customer = ticket.customer
+        phones.append(phone)
+    cached = ticket.customer.phones.all()
+    cached._result_cache, cached._prefetch_done = phones, True
+    ticket.customer._prefetched_objects_cache = {**getattr(ticket.customer, "_prefetched_objects_cache", {}),
+                                                 "phones": cached}
+    return ticket
 
 
 def search_customers(term, *, limit=10):

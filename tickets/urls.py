@@ -15,6 +15,7 @@ urlpatterns = [
     path("escalations/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge_escalation"),
     path("escalations/ticket/<str:number>/acknowledge/", views.acknowledge_ticket,
          name="acknowledge_ticket_escalations"),
+    path("options/engineers/", views.engineer_options, name="engineer_options"),
     path("<str:number>/", views.ticket_detail, name="ticket_detail"),
     path("<str:number>/signature.png", views.signature, name="signature"),
     path("<str:number>/proof-of-purchase/", views.proof_of_purchase, name="proof_of_purchase"),

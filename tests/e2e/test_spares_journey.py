@@ -116,3 +116,36 @@ def test_ticket_page_send_to_vendor_opens_the_rma(live_server, browser_page, fie
     expect(page.locator("#ticket-spares")).to_contain_text("Returned")
     assert Rma.objects.get().status == RmaStatus.RETURNED
     assert Ticket.objects.get(pk=ticket.pk).status == Status.IN_PROGRESS
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_engineer_completes_with_a_part_from_the_picker_loaded_when_opened(live_server, browser_page, field_unit):
+    """The completion form's part and van pickers come empty with the page and fill when
+    the form is opened (lazy-options.js, issue 12); the chosen part is issued."""
+    from spares import services as spares_services
+    from spares.models import Part, StockMove, Warehouse, WarehouseKind
+
+    desk, ticket = field_unit
+    engineer = Ticket.objects.get(pk=ticket.pk).assignee
+    part = Part.objects.create(part_number="FAN-9", name="Fan", unit_cost="12.50")
+    van = Warehouse.objects.create(code="VAN-7", name="Van 7", kind=WarehouseKind.VAN, engineer=engineer)
+    spares_services.receive_stock(part=part, warehouse=van, quantity=2, by=desk, now=timezone.now())
+    page = browser_page
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", engineer.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}{ticket.get_absolute_url()}")
+    form = page.locator("#action-complete")
+    expect(form.locator("select[name=complete-part_1] option")).to_have_count(1)  # only the empty choice
+    form.locator("summary").click()
+    form.locator("select[name=complete-part_1]").select_option(label="FAN-9 Fan")
+    form.locator("select[name=complete-warehouse_1]").select_option(label="VAN-7 Van 7")
+    form.locator("select[name=complete-outcome]").select_option("repaired")
+    form.locator("textarea[name=complete-work_done]").fill("Fan swapped")
+    form.locator("input[name=complete-customer_confirmation]").fill("Mr. Zhou")
+    form.get_by_role("button", name="Complete").click()
+    page.wait_for_url("**/tickets/mine/")  # done: on to the next job
+    assert StockMove.objects.filter(ticket=ticket, part=part, from_warehouse=van).count() == 1
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.COMPLETED

@@ -153,3 +153,27 @@ def test_desk_reserves_a_part_from_the_ticket_page(client, spares_admin, enginee
 def test_admin_lists_spares_catalogues(admin_client):
     for name in ("part", "warehouse", "vendor", "stockmove", "stockbalance", "rma"):
         assert admin_client.get(reverse(f"admin:spares_{name}_changelist")).status_code == 200
+
+
+def test_move_dates_are_local_days_as_a_range_of_instants(spares_admin, part, warehouse):
+    """date_from/date_to are the center's local days, compared as instants on `at` (an index
+    can serve them), not a cast of every move to a date."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from spares.filtersets import StockMoveFilterSet
+    from spares.models import MoveKind, StockMove
+
+    def move(local):
+        return StockMove.objects.create(kind=MoveKind.RECEIPT, part=part, quantity=1, to_warehouse=warehouse,
+                                        by=spares_admin, at=timezone.make_aware(local))
+
+    late = move(datetime(2026, 3, 1, 23, 30))
+    early = move(datetime(2026, 3, 2, 0, 30))
+    rows = StockMoveFilterSet({"date_from": "2026-03-02"}, queryset=StockMove.objects.all()).qs
+    assert list(rows) == [early]
+    rows = StockMoveFilterSet({"date_to": "2026-03-01"}, queryset=StockMove.objects.all()).qs
+    assert list(rows) == [late]
+    sql = str(rows.query).upper()
+    assert "AT TIME ZONE" not in sql and "CAST_DATE" not in sql

@@ -1,6 +1,7 @@
 """Parts on tickets: completion takes ledger lines (page and API) in its transaction;
 a part replaced in the field owes its defective twin back, received as a ledger move."""
 import pytest
+from django.urls import reverse
 
 from spares import services
 from spares.models import (
@@ -149,3 +150,36 @@ def test_unused_part_comes_back_to_stock(engineer, spares_admin, in_progress, st
     with pytest.raises(InvalidInput):
         services.return_unused_part(in_progress, part=stocked, warehouse=warehouse, quantity=1, by=spares_admin,
                                     now=now)
+
+
+def test_ticket_page_pickers_load_when_a_form_is_opened(client, engineer, agent, in_progress, stocked, van):
+    """The completion form's part and place pickers come with their empty option only; the
+    options come from spares:options_* (static/js/lazy-options.js) when the form is opened."""
+    client.force_login(engineer)
+    page = client.get(in_progress.get_absolute_url()).content.decode()
+    assert 'data-options="/spares/options/parts/"' in page and 'data-options="/spares/options/places/"' in page
+    assert "FAN-9" not in page and "VAN-1" not in page
+    parts = client.get(reverse("spares:options_parts"))
+    assert parts.status_code == 200 and f'<option value="{stocked.pk}">FAN-9 Fan</option>' in parts.content.decode()
+    assert f'<option value="{van.pk}">VAN-1 ' in client.get(reverse("spares:options_places")).content.decode()
+    # a form shown again with a choice made keeps its full list and the choice
+    again = _page_complete(client, in_progress, part_1=stocked.pk, quantity_1=1)  # no place: refused
+    assert again.status_code == 400
+    assert f'<option value="{stocked.pk}" selected>FAN-9 Fan</option>' in again.content.decode()
+    client.force_login(agent)  # no form with a part picker
+    assert client.get(reverse("spares:options_parts")).status_code == 403
+    client.logout()
+    assert client.get(reverse("spares:options_parts")).status_code == 302
+
+
+def test_spares_panel_shows_each_part_that_has_rows(client, spares_admin, engineer, in_progress, stocked, van, now):
+    """The panel reads only the parts the ticket's flags say have rows; those it shows."""
+    services.reserve_part(in_progress, part=stocked, warehouse=van, quantity=1, by=spares_admin, now=now)
+    client.force_login(spares_admin)
+    page = client.get(in_progress.get_absolute_url()).content.decode()
+    assert "Reserved: 1 × FAN-9 in VAN-1" in page and "No parts used." not in page
+    client.force_login(engineer)
+    _page_complete(client, in_progress, part_1=stocked.pk, quantity_1=1, warehouse_1=van.pk, parts_replaced="on")
+    client.force_login(spares_admin)
+    page = client.get(in_progress.get_absolute_url()).content.decode()
+    assert "Defective parts owed to the desk:" in page and "12.50" in page

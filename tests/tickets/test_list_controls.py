@@ -82,6 +82,8 @@ def test_assign_picker_on_the_ticket_page_never_offers_the_superuser(client, dis
     ticket = make_ticket()
     client.force_login(dispatcher)
     html = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'data-options="/tickets/options/engineers/"' in html  # the picker loads when opened (issue 12)
+    html = client.get(reverse("tickets:engineer_options")).content.decode()
     assert "Li Wei" in html and f'<option value="{superuser.pk}"' not in html
 
 

@@ -116,6 +116,21 @@ def test_date_range_edges_are_local_midnight():
     assert list(qs) == [before]
 
 
+def test_date_range_starts_at_its_newest_ticket_whatever_the_order_of_entry():
+    """The list walks newest first from the range's newest id (not from the newest ticket):
+    exact also when tickets were entered out of date order (a legacy import, back-dated)."""
+    midnight = datetime(2026, 3, 1, 16, 0, tzinfo=dt_timezone.utc)  # 2 Mar 00:00 in Shanghai
+    in_range = TicketFactory(created_at=midnight + timedelta(hours=1))
+    later = TicketFactory(created_at=midnight + timedelta(days=5))
+    back_dated = TicketFactory(created_at=midnight + timedelta(hours=2))  # newest id, in the range
+    qs = TicketFilterSet({"created_after": "2026-03-02", "created_before": "2026-03-02"},
+                         queryset=Ticket.objects.order_by("-id")).qs
+    assert list(qs) == [back_dated, in_range]
+    assert list(TicketFilterSet({"created_after": "2026-03-03"}, queryset=Ticket.objects.all()).qs) == [later]
+    assert not TicketFilterSet({"created_before": "2026-02-01"}, queryset=Ticket.objects.all()).qs.exists()
+    assert "MAX(ID + 0)" in _sql({"created_after": "2026-03-02"})
+
+
 def _plan(qs):
     """EXPLAIN with scans that walk a whole table or index priced out: what is left
     are lookups an index condition can serve."""

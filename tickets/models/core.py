@@ -225,7 +225,7 @@ class Ticket(models.Model):
         verbose_name=_("created by"),
     )
     # Milestones (SPEC §2: "timestamps of every milestone").
-    created_at = models.DateTimeField(_("created at"), db_index=True)
+    created_at = models.DateTimeField(_("created at"))  # indexed with id: ticket_created_id_idx
     first_assigned_at = models.DateTimeField(_("first assigned at"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
@@ -294,6 +294,8 @@ class Ticket(models.Model):
             models.Index(fields=["-id"], name="ticket_open_idx", condition=Q(status__in=choices.OPEN_STATUSES)),
             # the list filtered by assignee, newest first
             models.Index(fields=["assignee", "-id"], name="ticket_assignee_id_idx"),
+            # date ranges: the range's newest id, read from the index alone (TicketFilterSet)
+            models.Index(fields=["created_at", "id"], name="ticket_created_id_idx"),
             # search: number and legacy reference, exact or prefix
             PatternIndex(fields=["number"], opclasses=["varchar_pattern_ops"], name="ticket_number_pattern_idx",
                          fallback=["number"]),

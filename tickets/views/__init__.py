@@ -4,4 +4,4 @@ from .actions import ACTIONS, available_actions, proof_of_purchase, signature, t
 from .escalations import acknowledge, acknowledge_ticket, escalation_list  # noqa: F401
 from .customers import customer_detail, customer_list  # noqa: F401
 from .intake import intake, intake_search, warranty_preview  # noqa: F401
-from .lists import my_jobs, ticket_list  # noqa: F401
+from .lists import engineer_options, my_jobs, ticket_list  # noqa: F401

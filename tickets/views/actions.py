@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from spares.forms import CompleteWithPartsForm, SendToVendorForm
+from spares.selectors import with_panel_flags
 from spares.services import complete_with_parts
 
 from .. import forms as f
@@ -134,6 +135,7 @@ def _visible_ticket(request, number):
 
 
 def _render_detail(request, ticket, *, bound=None, status=200):
+    selectors.with_customer_phones(ticket)
     events = list(ticket.events.all())
     context = {
         "ticket": ticket, "events": events, "report": getattr(ticket, "service_report", None),
@@ -161,7 +163,9 @@ def proof_of_purchase(request, number):
 
 @login_required
 def ticket_detail(request, number):
-    return _render_detail(request, _visible_ticket(request, number))
+    # the spares panel's flags come with the ticket, so it reads only what exists
+    ticket = get_object_or_404(with_panel_flags(selectors.ticket_page(request.user)), number=number)
+    return _render_detail(request, ticket)
 
 
 @login_required
