@@ -419,11 +419,12 @@ def _escalations(cursor, now, staff):
     sups = staff[roles.SUPERVISOR]
     cursor.execute(f"""
         INSERT INTO tickets_escalation (clock_id, ticket_id, level, due_at, raised_at, acknowledged_by_id,
-            acknowledged_at, note)
+            acknowledged_at, note, rma_milestone)
         SELECT id, ticket_id, level, at, least(at + interval '1 minute', %(now)s),
           CASE WHEN {H('id::text || level', 'ack')} >= 118 THEN (%(sups)s::int[])[1 + id %% %(ns)s] END,
           CASE WHEN {H('id::text || level', 'ack')} >= 118 THEN least(at + interval '40 minutes', %(now)s) END,
-          CASE WHEN {H('id::text || level', 'ack')} >= 118 AND id %% 4 = 0 THEN 'Called the engineer' ELSE '' END
+          CASE WHEN {H('id::text || level', 'ack')} >= 118 AND id %% 4 = 0 THEN 'Called the engineer' ELSE '' END,
+          ''
         FROM tickets_slaclock c
         CROSS JOIN LATERAL (VALUES ('warning', c.warn_at, 1), ('level_1', c.due_at, 2),
                                    ('level_2', c.level2_at, 3)) AS l(level, at, n)

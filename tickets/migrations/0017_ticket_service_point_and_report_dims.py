@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('spares', '0002_rma_next_reminder'),
-        ('tickets', '0015_merge_sweep_indexes'),
+        ('tickets', '0016_merge_ticket_created_id_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
