@@ -172,7 +172,7 @@ class SlaClock(models.Model):
     overrun = models.DurationField(_("breached by"), null=True, blank=True)
     # What the clock waits for, when its kind alone does not say: the defective part(s)
     # owed back on a part-return clock ("1 × P-100 Main board").
-    subject = models.CharField(_("for"), max_length=200, blank=True, default="")
+    subject = models.CharField(_("for"), max_length=200, blank=True, default="", db_default="")
     # Report dimensions copied from the ticket when the clock stops (models/report_dims.py).
     d_service_type = models.CharField(_("service type"), max_length=10, choices=choices.ServiceType.choices,
                                       blank=True, editable=False, default="", db_default="")
@@ -266,7 +266,7 @@ class Escalation(models.Model):
     # "reminder" with the working day it was sent for.
     rma = models.ForeignKey("spares.Rma", on_delete=models.CASCADE, null=True, blank=True, related_name="escalations",
                             db_index=False, verbose_name=_("RMA"))
-    rma_milestone = models.CharField(_("RMA milestone"), max_length=10, blank=True)
+    rma_milestone = models.CharField(_("RMA milestone"), max_length=10, blank=True, default="", db_default="")
     reminder_day = models.DateField(_("reminder day"), null=True, blank=True)
 
     class Meta:
