@@ -38,7 +38,7 @@ from tickets.models import Ticket
 extras = test_sections.extras  # the fixture this module builds on
 
 MONTH = {"month": "2026-10"}
-MIGRATION = importlib.import_module("tickets.migrations.0017_ticket_service_point_and_report_dims")
+MIGRATION = importlib.import_module("tickets.migrations.0018_ticket_service_point_and_report_dims")
 
 
 @pytest.fixture

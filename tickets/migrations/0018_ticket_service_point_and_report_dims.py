@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('spares', '0002_rma_next_reminder'),
-        ('tickets', '0016_merge_ticket_created_id_index'),
+        ('tickets', '0017_text_columns_database_defaults'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
