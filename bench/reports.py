@@ -65,6 +65,13 @@ def main():
     model = ProductModel.objects.order_by("pk").first()
     filtered = form.report_query().__class__(start=query.start, end=query.end, model=model.pk)
     result["monthly_report_one_model"] = _timed(lambda: selectors.monthly_report(filtered), args.repeat)
+    from spares.models import Warehouse, WarehouseKind
+
+    point = Warehouse.objects.filter(kind=WarehouseKind.SERVICE_POINT).order_by("pk").first()
+    if point is not None:
+        branch = form.report_query().__class__(start=query.start, end=query.end, service_point=point.pk)
+        result["monthly_report_one_service_point"] = _timed(lambda: selectors.monthly_report(branch), args.repeat)
+        result["year_trend_one_service_point"] = _timed(lambda: rollup.trend(branch), args.repeat)
     result["year_trend"] = _timed(lambda: rollup.trend(query), args.repeat)
     result["figures"] = {"received": report["volume"]["received"], "completed": report["volume"]["completed"],
                          "success_rate": report["success"]["success_rate"],

@@ -54,6 +54,7 @@ COMPANY = ["Technology", "Trading", "Hotel", "Restaurant", "Logistics", "Clinic"
 LINES = [("washer", "Washing machines", "WM"), ("fridge", "Refrigerators", "RF"), ("aircon", "Air conditioners", "AC"),
          ("tv", "Televisions", "TV"), ("heater", "Water heaters", "WH"), ("kitchen", "Kitchen appliances", "KA")]
 MODELS_PER_LINE = 10
+SERVICE_POINTS = 4  # bench service point warehouses the tickets are spread over
 
 
 def H(expr, salt):
@@ -146,6 +147,16 @@ def _catalog(cursor):
         SELECT f, 'F' || lpad(f::text, 3, '0'), 'Fault ' || f, CASE WHEN f % 3 = 0 THEN 'software' ELSE 'hardware' END,
                CASE WHEN f <= 36 THEN 1 + (f - 1) / 6 END
         FROM generate_series(1, 40) f""")
+    cursor.execute(f"""
+        INSERT INTO spares_warehouse (code, name, kind, is_active)
+        SELECT 'BSP-' || s, 'Bench service point ' || s, 'service_point', true
+        FROM generate_series(1, {SERVICE_POINTS}) s
+        ON CONFLICT DO NOTHING""")
+
+
+def _service_point_ids(cursor):
+    cursor.execute("SELECT id FROM spares_warehouse WHERE code LIKE %s ORDER BY code", ["BSP-%"])
+    return [row[0] for row in cursor.fetchall()]
 
 
 def _customers(cursor, shape, start):
@@ -286,13 +297,16 @@ def _ticket_plan(cursor, shape, start, now, staff):
 
 
 def _tickets(cursor, now):
+    # the branch handling the ticket: one of the bench service points in turn, every 10th none
+    points = ", ".join(str(i) for i in _service_point_ids(cursor))
     cursor.execute(f"""
         INSERT INTO tickets_ticket (id, number, customer_id, unit_id, channel, category, service_type, priority,
             fault_description, fault_code_id, fault_kind, warranty_status, is_doa, status, hold_reason, held_from,
             assignee_id, outcome, close_reason, cancel_reason, repeat_of_id, is_repeat, reopen_count, created_by_id,
             created_at, first_assigned_at, assigned_at, arrived_at, started_at, sent_to_vendor_at, completed_at,
             closed_at, cancelled_at, quote_accepted_at, parts_requested_at, special_circumstance, travel_minutes,
-            response_due_at, completion_due_at, arrival_due_at, sla_warned, sla_breached, updated_at, legacy_ref)
+            response_due_at, completion_due_at, arrival_due_at, sla_warned, sla_breached, updated_at, legacy_ref,
+            service_point_id)
         SELECT g, 'SR-' || year || '-' || lpad(seq::text, 6, '0'), customer_id, unit_id, channel, category,
           service_type, priority,
           (ARRAY['No power','Noisy when running','Leaks water','Does not cool','Error code E4 on display',
@@ -332,7 +346,8 @@ def _tickets(cursor, now):
           coalesce(f.warned, false), coalesce(f.breached, false),
           coalesce(completed_at, assigned_at, created_at),
           CASE WHEN g <= (SELECT max(g) FROM bench_plan) * 2 / 5
-               THEN 'LG' || to_char(created_at, 'YYMM') || '-' || lpad(g::text, 7, '0') ELSE '' END
+               THEN 'LG' || to_char(created_at, 'YYMM') || '-' || lpad(g::text, 7, '0') ELSE '' END,
+          CASE WHEN g %% 10 <> 0 THEN (ARRAY[{points}]::bigint[])[1 + g %% {SERVICE_POINTS}] END
         FROM bench_plan LEFT JOIN bench_flags f USING (g)
         ORDER BY g""", {"now": now})
     cursor.execute("""
@@ -385,7 +400,7 @@ def _clock_plan(cursor, now):
 def _clocks(cursor, now):
     cursor.execute("""
         INSERT INTO tickets_slaclock (ticket_id, kind, cycle, calendar_id, started_at, target, warn_at, due_at,
-            level2_at, next_due_at, raised, stopped_at, outcome, elapsed, overrun)
+            level2_at, next_due_at, raised, stopped_at, outcome, elapsed, overrun, subject)
         SELECT ticket_id, kind, 0, NULL, started_at, target, warn_at, due_at, level2_at,
           CASE WHEN stopped_at IS NOT NULL THEN NULL
                WHEN warn_at > %(now)s THEN warn_at WHEN due_at > %(now)s THEN due_at
@@ -394,7 +409,7 @@ def _clocks(cursor, now):
           CASE WHEN stopped_at IS NULL THEN '' WHEN cancelled THEN 'cancelled'
                WHEN stopped_at > due_at THEN 'breached' ELSE 'met' END,
           stopped_at - started_at,
-          CASE WHEN stopped_at > due_at THEN stopped_at - due_at END
+          CASE WHEN stopped_at > due_at THEN stopped_at - due_at END, ''
         FROM bench_clock c
         ORDER BY ticket_id, started_at""", {"now": now})
 
@@ -404,11 +419,12 @@ def _escalations(cursor, now, staff):
     sups = staff[roles.SUPERVISOR]
     cursor.execute(f"""
         INSERT INTO tickets_escalation (clock_id, ticket_id, level, due_at, raised_at, acknowledged_by_id,
-            acknowledged_at, note)
+            acknowledged_at, note, rma_milestone)
         SELECT id, ticket_id, level, at, least(at + interval '1 minute', %(now)s),
           CASE WHEN {H('id::text || level', 'ack')} >= 118 THEN (%(sups)s::int[])[1 + id %% %(ns)s] END,
           CASE WHEN {H('id::text || level', 'ack')} >= 118 THEN least(at + interval '40 minutes', %(now)s) END,
-          CASE WHEN {H('id::text || level', 'ack')} >= 118 AND id %% 4 = 0 THEN 'Called the engineer' ELSE '' END
+          CASE WHEN {H('id::text || level', 'ack')} >= 118 AND id %% 4 = 0 THEN 'Called the engineer' ELSE '' END,
+          ''
         FROM tickets_slaclock c
         CROSS JOIN LATERAL (VALUES ('warning', c.warn_at, 1), ('level_1', c.due_at, 2),
                                    ('level_2', c.level2_at, 3)) AS l(level, at, n)
@@ -711,9 +727,9 @@ def make_due(count, *, now):
         cursor.execute("DELETE FROM tickets_slaclock WHERE cycle = 99")
         cursor.execute("""
             INSERT INTO tickets_slaclock (ticket_id, kind, cycle, calendar_id, started_at, target, warn_at, due_at,
-                level2_at, next_due_at, raised, stopped_at, outcome, elapsed, overrun)
+                level2_at, next_due_at, raised, stopped_at, outcome, elapsed, overrun, subject)
             SELECT id, 'callback', 99, NULL, %(now)s - interval '3 hours', interval '4 hours',
                    %(now)s - interval '1 minute', %(now)s + interval '1 hour', %(now)s + interval '5 hours',
-                   %(now)s - interval '1 minute', 0, NULL, '', NULL, NULL
+                   %(now)s - interval '1 minute', 0, NULL, '', NULL, NULL, ''
             FROM tickets_ticket ORDER BY id DESC LIMIT %(count)s""", {"now": now, "count": count})
         return cursor.rowcount

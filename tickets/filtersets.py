@@ -51,6 +51,7 @@ class TicketFilterSet(django_filters.FilterSet):
     created_after = django_filters.DateFilter(method="filter_created_after", label=_("Created from"))
     created_before = django_filters.DateFilter(method="filter_created_before", label=_("Created to"))
     customer = IdFilter(field_name="customer_id", label=_("Customer"))
+    service_point = IdFilter(field_name="service_point_id", label=_("Service point"))
     is_doa = django_filters.BooleanFilter(label=_("DOA"))
     breached = django_filters.BooleanFilter(field_name="sla_breached", label=_("SLA breached"))
     warned = django_filters.BooleanFilter(field_name="sla_warned", label=_("SLA warned"))
@@ -58,7 +59,7 @@ class TicketFilterSet(django_filters.FilterSet):
     class Meta:
         model = Ticket
         fields = ["q", "status", "priority", "category", "service_type", "assignee", "unassigned",
-                  "created_after", "created_before", "customer", "is_doa", "breached", "warned"]
+                  "created_after", "created_before", "customer", "service_point", "is_doa", "breached", "warned"]
 
     def filter_text(self, queryset, name, value):
         """Ticket number or legacy reference, customer phone or name, unit serial: each

@@ -5,6 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from spares.models import Warehouse, WarehouseKind
+
 from . import choices, selectors
 from .models import Customer, FaultCode, ProductModel, ProductUnit
 from .uploads import signature_from_data_url
@@ -50,6 +52,9 @@ class IntakeForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=choices.Priority.choices,
                                  initial=choices.Priority.NORMAL)
     fault_code = forms.ModelChoiceField(FaultCode.objects.all(), required=False, label=_("Fault code"))
+    service_point = forms.ModelChoiceField(
+        Warehouse.objects.filter(kind=WarehouseKind.SERVICE_POINT, is_active=True), required=False,
+        label=_("Service point"), help_text=_("The branch that handles the ticket."))
     fault_description = forms.CharField(label=_("Fault description"), required=False, widget=_textarea(4))
     answer = forms.CharField(label=_("Answer given to the customer"), required=False, widget=_textarea(3))
     duplicate_reason = forms.CharField(

@@ -83,7 +83,7 @@ def ticket_api_detail(user):
 def _ticket_with_history(user):
     return visible_tickets(user).select_related(
         "customer", "unit__model__product_line", "assignee", "fault_code", "created_by", "repeat_of",
-        "service_report__created_by",
+        "service_report__created_by", "service_point",
     ).prefetch_related(
         Prefetch("events", queryset=TicketEvent.objects.select_related("actor", "on_behalf_of")),
         Prefetch("clocks", queryset=SlaClock.objects.order_by("cycle", "started_at", "id")),

@@ -33,7 +33,7 @@ class Shipment(models.Model):
 
 
 class ReportDay(models.Model):
-    """Daily figures per (model, service type, engineer, customer area): what the trend charts sum.
+    """Daily figures per (model, service type, engineer, customer area, service point): what the trend charts sum.
     Rebuilt for whole days at a time by quality.reports.rollup (delete + insert), so a
     refresh can run any number of times and late events are picked up by re-running it."""
 
@@ -42,6 +42,8 @@ class ReportDay(models.Model):
     service_type = models.CharField(max_length=10)
     engineer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
     area = models.CharField(max_length=10, blank=True, default="")
+    service_point = models.ForeignKey("spares.Warehouse", on_delete=models.CASCADE, null=True, blank=True,
+                                      related_name="+", db_index=False, db_constraint=False)
     received = models.PositiveIntegerField(default=0)
     doa_received = models.PositiveIntegerField(default=0)
     completed = models.PositiveIntegerField(default=0)

@@ -257,6 +257,8 @@ PARAMETERS = [
     OpenApiParameter("engineer", OpenApiTypes.INT, description="engineer (user) id"),
     OpenApiParameter("area", OpenApiTypes.STR, enum=["urban", "suburban", "remote"],
                      description="the customer's service area"),
+    OpenApiParameter("service_point", OpenApiTypes.INT,
+                     description="service point id (a warehouse of kind service_point): the branch handling the ticket"),
 ]
 
 

@@ -1,5 +1,6 @@
 """What a report is asked for: a period (a month or a free date range, in the center's
-time zone) and the filters (product line, model, service type, engineer, service area)."""
+time zone) and the filters (product line, model, service type, engineer, service area,
+service point)."""
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -8,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from spares.models import Warehouse, WarehouseKind
 from tickets import choices
 from tickets.models import ProductLine, ProductModel
 from tickets.selectors import engineers
@@ -24,7 +26,8 @@ class ReportQuery:
     model: int | None = None
     service_type: str = ""
     engineer: int | None = None
-    area: str = ""  # the customer's area (urban, suburban, remote): the tickets' only place
+    area: str = ""  # the customer's area (urban, suburban, remote)
+    service_point: int | None = None  # the branch that handles the ticket (spares.Warehouse)
 
     @property
     def since(self):
@@ -41,7 +44,8 @@ class ReportQuery:
     def filter_params(self):
         """The filters as query-string parameters (for links: drill-down, exports)."""
         params = {"product_line": self.product_line, "model": self.model,
-                  "service_type": self.service_type, "engineer": self.engineer, "area": self.area}
+                  "service_type": self.service_type, "engineer": self.engineer, "area": self.area,
+                  "service_point": self.service_point}
         return {k: v for k, v in params.items() if v}
 
     def period_params(self):
@@ -84,6 +88,8 @@ class ReportFilterForm(forms.Form):
     engineer = forms.ModelChoiceField(queryset=None, required=False, label=_("Engineer"))
     area = forms.ChoiceField(choices=[("", "---------"), *choices.Area.choices], required=False,
                              label=_("Service area"))
+    service_point = forms.ModelChoiceField(Warehouse.objects.filter(kind=WarehouseKind.SERVICE_POINT),
+                                           required=False, label=_("Service point"))
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,4 +127,5 @@ class ReportFilterForm(forms.Form):
             service_type=data.get("service_type") or "",
             engineer=data["engineer"].pk if data.get("engineer") else None,
             area=data.get("area") or "",
+            service_point=data["service_point"].pk if data.get("service_point") else None,
         )

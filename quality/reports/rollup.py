@@ -22,12 +22,12 @@ from .periods import ReportQuery, add_months
 from .stats import rate
 
 _DIMS = {"k_model": "d_model_id", "k_service_type": "service_type", "k_engineer": "assignee_id",
-         "k_area": "customer__area"}
+         "k_area": "customer__area", "k_service_point": "service_point_id"}
 # completions and stopped clocks carry copies of the ticket's dimensions (no ticket join)
 _COMPLETION_DIMS = {"k_model": "d_model_id", "k_service_type": "d_service_type", "k_engineer": "engineer_id",
-                    "k_area": "d_area"}
+                    "k_area": "d_area", "k_service_point": "d_service_point_id"}
 _CLOCK_DIMS = {"k_model": "d_model_id", "k_service_type": "d_service_type", "k_engineer": "d_engineer_id",
-               "k_area": "d_area"}
+               "k_area": "d_area", "k_service_point": "d_service_point_id"}
 
 
 def _grouped(queryset, day_field, dims, **counts):
@@ -36,7 +36,8 @@ def _grouped(queryset, day_field, dims, **counts):
 
 
 def compute_days(start, end):
-    """{(day, model_id, service_type, engineer_id, area): {column: count}} for days start..end."""
+    """{(day, model_id, service_type, engineer_id, area, service_point_id): {column: count}} for days
+    start..end."""
     query = ReportQuery(start=start, end=end)
     sources = [
         _grouped(selectors.received(query), "created_at", _DIMS,
@@ -51,7 +52,7 @@ def compute_days(start, end):
     for rows in sources:
         for row in rows:
             key = (row.pop("day"), row.pop("k_model"), row.pop("k_service_type"), row.pop("k_engineer"),
-                   row.pop("k_area") or "")
+                   row.pop("k_area") or "", row.pop("k_service_point"))
             days[key].update(row)
     return days
 
@@ -62,8 +63,8 @@ def refresh_days(start, end):
     _lock_state()
     ReportDay.objects.filter(day__gte=start, day__lte=end).delete()
     rows = [ReportDay(day=day, model_id=model, service_type=service_type or "", engineer_id=engineer, area=area,
-                      **counts)
-            for (day, model, service_type, engineer, area), counts in compute_days(start, end).items()]
+                      service_point_id=point, **counts)
+            for (day, model, service_type, engineer, area, point), counts in compute_days(start, end).items()]
     ReportDay.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
@@ -137,6 +138,8 @@ def trend(query, *, months=12):
         rows = rows.filter(engineer_id=query.engineer)
     if query.area:
         rows = rows.filter(area=query.area)
+    if query.service_point:
+        rows = rows.filter(service_point_id=query.service_point)
     sums = {r["month"]: r for r in rows.annotate(month=TruncMonth("day")).values("month").annotate(
         **{name: Sum(name) for name in ("received", "doa_received", "completed", "succeeded", "first_time_fixed",
                                         "sla_met", "sla_breached")}).order_by()}

@@ -54,6 +54,8 @@ def _dims(query, prefix="", engineer="assignee_id"):
         conditions[f"{prefix}service_type"] = query.service_type
     if query.area:
         conditions[f"{prefix}customer__area"] = query.area
+    if query.service_point:
+        conditions[f"{prefix}service_point_id"] = query.service_point
     if query.engineer:
         conditions[engineer if engineer != "assignee_id" else f"{prefix}assignee_id"] = query.engineer
     return Q(**conditions)
@@ -71,6 +73,8 @@ def _copied_dims(query, engineer):
         conditions["d_service_type"] = query.service_type
     if query.area:
         conditions["d_area"] = query.area
+    if query.service_point:
+        conditions["d_service_point_id"] = query.service_point
     if query.engineer:
         conditions[engineer] = query.engineer
     return Q(**conditions)

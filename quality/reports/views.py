@@ -104,7 +104,7 @@ def _list_filters(request):
     """The ticket list's filters from the query string, minus the report's own (assignee
     comes from the report's engineer filter, dates from its period)."""
     params = request.GET.copy()
-    for name in ("month", "date_from", "date_to", "product_line", "model", "engineer", "area", "figure", "clock",
+    for name in ("month", "date_from", "date_to", "product_line", "model", "engineer", "area", "service_point", "figure", "clock",
                  "part", "vendor", "milestone", "before"):
         params.pop(name, None)
     return params or None

@@ -46,6 +46,10 @@ def test_seed_shape_and_consistency():
     assert not Completion.objects.exclude(d_model=F("ticket__unit__model")).exists()
     assert not Completion.objects.exclude(d_category=F("ticket__category")).exists()
     assert not Completion.objects.exclude(d_area=F("ticket__customer__area")).exists()
+    placed = Completion.objects.filter(ticket__service_point__isnull=False)
+    assert placed.exists() and not placed.exclude(d_service_point=F("ticket__service_point")).exists()
+    assert not SlaClock.objects.filter(stopped_at__isnull=False, ticket__service_point__isnull=False).exclude(
+        d_service_point=F("ticket__service_point")).exists()
     assert not SlaClock.objects.filter(stopped_at__isnull=False).exclude(d_service_type=F("ticket__service_type")).exists()
     assert not Ticket.objects.filter(unit__isnull=False).exclude(d_model=F("unit__model")).exists()
     assert Ticket.objects.filter(d_model__isnull=False).count() == Ticket.objects.filter(unit__isnull=False).count()

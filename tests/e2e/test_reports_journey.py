@@ -36,12 +36,14 @@ def report_data(transactional_db):
     noon = timezone.make_aware(datetime.combine(first + timedelta(days=4), time(12)))
     printer = ProductModelFactory(code="LP-200", name="激光打印机 200")
     router = ProductModelFactory(code="RT-9", name="Router 9")
+    east = Warehouse.objects.create(code="SP-E2E", name="Service point East", kind="service_point")
     tickets = []
     for n, model in enumerate([printer, printer, router]):
         unit = ProductUnitFactory(model=model)
         ticket = TicketFactory(customer=unit.customer, unit=unit, created_at=noon + timedelta(hours=n),
                                assignee=engineer, status=Status.CLOSED, outcome=Outcome.REPAIRED,
-                               completed_at=noon + timedelta(hours=n + 2), closed_at=noon + timedelta(days=1))
+                               completed_at=noon + timedelta(hours=n + 2), closed_at=noon + timedelta(days=1),
+                               service_point=east if n == 0 else None)
         Completion.objects.create(ticket=ticket, sequence=1, outcome=Outcome.REPAIRED, engineer=engineer,
                                   completed_at=ticket.completed_at)
         tickets.append(ticket)
@@ -55,13 +57,13 @@ def report_data(transactional_db):
                        shipped_at=noon + timedelta(hours=3), created_by=engineer, created_at=noon)
     Callback.objects.create(ticket=tickets[0], result="answered", attempted_at=noon + timedelta(days=1),
                             attitude=5, speed=4, repair_quality=5)
-    return manager, printer, tickets, first
+    return manager, printer, tickets, first, east
 
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_manager_filters_drills_down_and_downloads_xlsx(live_server, browser, browser_page, report_data, screenshot):
-    manager, printer, tickets, first = report_data
+    manager, printer, tickets, first, east = report_data
     page = browser_page
     sign_in(page, live_server.url, manager.username)
     page.get_by_role("link", name="Reports").click()
@@ -98,6 +100,16 @@ def test_manager_filters_drills_down_and_downloads_xlsx(live_server, browser, br
     assert summary["Repairs received"] == 2 and summary["Repair success rate (%)"] == 100.0
     models = list(workbook["Volume by model"].iter_rows(values_only=True))
     assert models[1] == ("LP-200", "激光打印机 200", 2, 2)
+
+    # the branch handling the tickets: only the first printer ticket is Service point East's
+    page.select_option("#id_service_point", str(east.pk))
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#kpi-received strong")).to_have_text("1")
+    expect(page.locator("#kpi-parts strong")).to_have_text("70.00")
+    page.locator("#kpi-received").click()
+    expect(page.locator("#drill-total")).to_have_text("1 ticket")
+    expect(page.get_by_role("link", name=tickets[0].number)).to_be_visible()
+    screenshot("service-point")
 
     chinese = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
     sign_in(chinese, live_server.url, manager.username)

@@ -12,6 +12,8 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
+from spares.models import Warehouse, WarehouseKind
+
 from .. import choices
 from ..models import (
     Completion,
@@ -140,7 +142,7 @@ class TicketSerializer(FastRowsMixin, serializers.ModelSerializer):
         model = Ticket
         fields = ["id", "number", "status", "customer", "unit", "channel", "category", "service_type",
                   "priority", "fault_description", "fault_code", "fault_kind", "warranty_status",
-                  "is_doa", "assignee", "hold_reason", "outcome", "is_repeat", "reopen_count",
+                  "is_doa", "assignee", "hold_reason", "outcome", "is_repeat", "reopen_count", "service_point",
                   *MILESTONES, *SLA_FIELDS, "updated_at"]
         read_only_fields = fields
 
@@ -228,6 +230,9 @@ class TicketCreateSerializer(serializers.ModelSerializer):
     fault_code = serializers.PrimaryKeyRelatedField(queryset=FaultCode.objects.all(), required=False,
                                                     allow_null=True)
     fault_description = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True)
+    service_point = serializers.PrimaryKeyRelatedField(
+        queryset=Warehouse.objects.all(), required=False, allow_null=True,
+        help_text="The branch that handles the ticket: a warehouse of kind `service_point`.")
     duplicate_reason = serializers.CharField(
         max_length=TEXT_LIMIT, required=False, allow_blank=True, write_only=True,
         help_text="Needed when the unit already has an open ticket (otherwise 409 `open_ticket_exists` "
@@ -236,7 +241,7 @@ class TicketCreateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Ticket
         fields = ["customer", "unit", "channel", "category", "service_type", "priority",
-                  "fault_description", "fault_code", "duplicate_reason"]
+                  "fault_description", "fault_code", "service_point", "duplicate_reason"]
 
     def validate(self, attrs):
         unit, customer = attrs.get("unit"), attrs["customer"]
@@ -245,6 +250,10 @@ class TicketCreateSerializer(serializers.ModelSerializer):
         needs_unit = attrs["category"] not in (choices.Category.INQUIRY, choices.Category.COMPLAINT)
         if unit is None and needs_unit:
             raise serializers.ValidationError({"unit": _("This category of ticket needs a product unit.")})
+        point = attrs.get("service_point")
+        if point is not None and point.kind != WarehouseKind.SERVICE_POINT:
+            raise serializers.ValidationError(
+                {"service_point": _("Choose a service point, not another kind of warehouse.")})
         return attrs
 
 

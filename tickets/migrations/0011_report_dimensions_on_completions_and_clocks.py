@@ -4,7 +4,28 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from tickets.models.report_dims import BACKFILL_SQL
+# The backfill as it stood when these columns were added (frozen here: the live
+# tickets.models.report_dims.BACKFILL_SQL also fills columns added by later migrations).
+_TICKET_DIMS = """
+    d_service_type = t.service_type, d_model_id = u.model_id, d_product_line_id = m.product_line_id,
+    d_area = coalesce(c.area, '')"""
+
+BACKFILL_SQL = [
+    f"""UPDATE tickets_completion AS x SET {_TICKET_DIMS},
+            d_category = t.category,
+            d_second_visit = (t.sent_to_vendor_at IS NOT NULL OR t.special_circumstance <> '')
+        FROM tickets_ticket t
+        LEFT JOIN tickets_productunit u ON u.id = t.unit_id
+        LEFT JOIN tickets_productmodel m ON m.id = u.model_id
+        LEFT JOIN tickets_customer c ON c.id = t.customer_id
+        WHERE x.ticket_id = t.id""",
+    f"""UPDATE tickets_slaclock AS x SET {_TICKET_DIMS}, d_engineer_id = t.assignee_id
+        FROM tickets_ticket t
+        LEFT JOIN tickets_productunit u ON u.id = t.unit_id
+        LEFT JOIN tickets_productmodel m ON m.id = u.model_id
+        LEFT JOIN tickets_customer c ON c.id = t.customer_id
+        WHERE x.ticket_id = t.id AND x.stopped_at IS NOT NULL""",
+]
 
 
 class Migration(migrations.Migration):

@@ -53,6 +53,8 @@ class Completion(models.Model):
                                        editable=False, related_name="+", db_index=False, db_constraint=False)
     d_area = models.CharField(_("area"), max_length=10, choices=choices.Area.choices, blank=True, editable=False,
                               default="", db_default="")
+    d_service_point = models.ForeignKey("spares.Warehouse", on_delete=models.DO_NOTHING, null=True, blank=True,
+                                        editable=False, related_name="+", db_index=False, db_constraint=False)
     d_category = models.CharField(_("category"), max_length=15, choices=choices.Category.choices, blank=True,
                                   editable=False, default="", db_default="")
     d_second_visit = models.BooleanField(

@@ -260,6 +260,11 @@ class Ticket(models.Model):
     # a month's tickets per model without joining the units table.
     d_model = models.ForeignKey("tickets.ProductModel", on_delete=models.DO_NOTHING, null=True, blank=True,
                                 editable=False, related_name="+", db_index=False, db_constraint=False)
+    # The branch that handles the ticket (a spares warehouse of kind service point).
+    service_point = models.ForeignKey(
+        "spares.Warehouse", on_delete=models.PROTECT, null=True, blank=True, related_name="tickets",
+        limit_choices_to={"kind": "service_point"}, verbose_name=_("service point"),
+        help_text=_("The branch that handles the ticket."))
 
     class Meta:
         ordering = ["-id"]

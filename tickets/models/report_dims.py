@@ -1,6 +1,7 @@
 """What the manager reports filter and group completions and stopped SLA clocks by,
 copied from the ticket when the work is recorded (issue 11 item 5): category, service
-type, product model and line, the customer's area and the engineer. The report queries
+type, product model and line, the customer's area, the ticket's service point and the
+engineer. The report queries
 of a month then read one table through its (…, completed_at / stopped_at) indexes and
 never join the million-row ticket table.
 
@@ -19,6 +20,7 @@ def copy_dims(row, ticket):
     from .core import Customer, ProductUnit
 
     row.d_service_type = ticket.service_type
+    row.d_service_point_id = ticket.service_point_id
     cache = ticket._state.fields_cache
     unit = cache.get("unit")
     if unit is not None and "model" in unit._state.fields_cache:
@@ -57,7 +59,7 @@ def forget_expressions(row):
 
 _TICKET_DIMS = """
     d_service_type = t.service_type, d_model_id = u.model_id, d_product_line_id = m.product_line_id,
-    d_area = coalesce(c.area, '')"""
+    d_area = coalesce(c.area, ''), d_service_point_id = t.service_point_id"""
 
 TICKET_BACKFILL_SQL = [
     """UPDATE tickets_ticket AS t SET d_model_id = u.model_id

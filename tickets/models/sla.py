@@ -182,6 +182,8 @@ class SlaClock(models.Model):
                                        editable=False, related_name="+", db_index=False, db_constraint=False)
     d_area = models.CharField(_("area"), max_length=10, choices=choices.Area.choices, blank=True, editable=False,
                               default="", db_default="")
+    d_service_point = models.ForeignKey("spares.Warehouse", on_delete=models.DO_NOTHING, null=True, blank=True,
+                                        editable=False, related_name="+", db_index=False, db_constraint=False)
     d_engineer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
                                    editable=False, related_name="+", db_index=False, db_constraint=False,
                                    help_text="the ticket's engineer when the clock stopped")
@@ -201,7 +203,7 @@ class SlaClock(models.Model):
             # count, filter and group by, without visiting the 2.4M-row heap (bench at 1M tickets).
             models.Index(fields=["kind", "stopped_at"], name="clock_report_idx",
                          include=["id", "outcome", "elapsed", "d_engineer", "d_model", "d_product_line",
-                                  "d_service_type", "d_area"],
+                                  "d_service_type", "d_area", "d_service_point"],
                          condition=Q(stopped_at__isnull=False)),
         ]
 

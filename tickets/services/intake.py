@@ -109,7 +109,8 @@ def reserve_ticket_numbers(year, count):
 
 @transaction.atomic
 def create_ticket(*, by, now, customer, channel, category, service_type, unit=None,
-                  priority=choices.Priority.NORMAL, fault_description="", fault_code=None, duplicate_reason=""):
+                  priority=choices.Priority.NORMAL, fault_description="", fault_code=None, duplicate_reason="",
+                  service_point=None):
     """Log a call: the warranty status and DOA flag are read off the unit, not typed
     (an inquiry is never DOA: nothing failed). Engineers may log the jobs they took
     directly in the field (channel `field`). A unit with an open ticket gets a second
@@ -120,6 +121,7 @@ def create_ticket(*, by, now, customer, channel, category, service_type, unit=No
                    service_type=(service_type, choices.ServiceType), priority=(priority, choices.Priority))
     if unit is not None and unit.customer_id != customer.pk:
         raise InvalidInput(_("The unit belongs to another customer."))
+    _check_service_point(service_point)
     if unit is None and category not in (choices.Category.INQUIRY, choices.Category.COMPLAINT):
         raise InvalidInput(_("A %(category)s ticket needs a product unit.") % {
             "category": choices.Category(category).label})
@@ -132,7 +134,7 @@ def create_ticket(*, by, now, customer, channel, category, service_type, unit=No
         fault_kind=fault_code.kind if fault_code else "",
         warranty_status=verdict.status if verdict else choices.WarrantyStatus.UNVERIFIED,
         is_doa=bool(verdict and verdict.is_doa and category != choices.Category.INQUIRY),
-        created_by=by, created_at=now,
+        created_by=by, created_at=now, service_point=service_point,
     )
     clocks.start_clock(ticket, ClockKind.RESPONSE, now=now)
     ticket.save(update_fields=["response_due_at"])
@@ -143,6 +145,14 @@ def create_ticket(*, by, now, customer, channel, category, service_type, unit=No
                   data={"duplicate_of": open_ticket.number}, text="duplicate_override",
                   params={"number": open_ticket.number})
     return ticket
+
+
+def _check_service_point(warehouse):
+    """A ticket's branch is a warehouse of kind service point (head office and vans hold stock only)."""
+    from spares.models import WarehouseKind
+
+    if warehouse is not None and warehouse.kind != WarehouseKind.SERVICE_POINT:
+        raise InvalidFields({"service_point": _("Choose a service point, not another kind of warehouse.")})
 
 
 def _open_ticket_of(unit, *, reason):

@@ -130,7 +130,7 @@ def _create_all(user, forms, customer, *, now):
         forms.ticket, services.create_ticket, by=user, now=now, customer=customer, unit=unit,
         channel=data["channel"], category=data["category"], service_type=data["service_type"],
         priority=data["priority"], fault_code=data.get("fault_code"), fault_description=data["fault_description"],
-        duplicate_reason=data.get("duplicate_reason", ""),
+        duplicate_reason=data.get("duplicate_reason", ""), service_point=data.get("service_point"),
     )
     if forms.ticket.data.get("resolve"):
         _step(forms.ticket, services.resolve_at_intake, field="answer", ticket=ticket, by=user, now=now,

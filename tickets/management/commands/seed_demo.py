@@ -135,6 +135,7 @@ class Command(BaseCommand):
                                      is_vip=vip, address=f"{i + 1} Demo Road", email=f"c{i}@example.com")
             for i, (name, phone, area, kind, vip) in enumerate(people)
         ]
+        points = self._service_points()
         purchases = [today - timedelta(days=d) for d in (40, 5, 500, 200, 90)]
         units = [
             services.create_unit(by=agent, customer=c, model=m, serial_number=f"DEMO{i:05d}",
@@ -147,7 +148,8 @@ class Command(BaseCommand):
             fields = {"by": agent, "now": now - timedelta(hours=kw.pop("hours_ago", 1)), "customer": customers[i],
                       "unit": units[i], "channel": choices.Channel.PHONE, "category": choices.Category.REPAIR,
                       "service_type": choices.ServiceType.ONSITE, "fault_code": faults["N01"],
-                      "fault_description": "Unit does not power on after a storm."}
+                      "fault_description": "Unit does not power on after a storm.",
+                      "service_point": points[i % len(points)]}
             fields.update(kw)
             return services.create_ticket(**fields)
 
@@ -172,6 +174,16 @@ class Command(BaseCommand):
                    fault_description="How do I update the BIOS?")
         services.resolve_at_intake(t, by=agent, now=now - timedelta(hours=2),
                                    answer="Sent the BIOS update guide by SMS.")
+
+    def _service_points(self):
+        """The branches that handle tickets: the service point warehouses, two created if none exist."""
+        from spares.models import Warehouse, WarehouseKind
+
+        points = list(Warehouse.objects.filter(kind=WarehouseKind.SERVICE_POINT, is_active=True).order_by("code"))
+        if not points:
+            points = [Warehouse.objects.create(code=code, name=name, kind=WarehouseKind.SERVICE_POINT)
+                      for code, name in (("SP-NORTH", "Service point North"), ("SP-SOUTH", "Service point South"))]
+        return points
 
     def _spares(self, users, models):
         """The spare-parts desk's demo (spares/demo.py): stock, moves, RMAs, a quote."""
