@@ -137,6 +137,22 @@ def test_the_app_starts_with_a_secret_key():
     assert "SECRET_KEY is not set" not in result.stderr
 
 
+def _manage(*args):
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
+                          env=clean, timeout=120)
+
+
+def test_read_only_commands_run_on_a_fresh_checkout_and_the_rest_still_need_a_key():
+    """`manage.py check` / `makemigrations --check` with nothing set use the development
+    settings; a command that writes (here `migrate`) still refuses without a key."""
+    assert _manage("check").returncode == 0
+    result = _manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    result = _manage("migrate", "--plan")
+    assert result.returncode != 0 and "SECRET_KEY is not set" in result.stderr
+
+
 def test_seed_demo_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
