@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import choices
 from .core import Ticket
-from .report_dims import copy_dims, forget_expressions
+from .report_dims import TicketDimensions, copy_dims, forget_expressions
 from .sla import ClockKind, ClockOutcome
 
 
@@ -16,7 +16,7 @@ def _clock_outcome(label):
     return models.CharField(label, max_length=10, choices=ClockOutcome.choices, blank=True)
 
 
-class Completion(models.Model):
+class Completion(TicketDimensions):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="completions",
                                verbose_name=_("ticket"))
     sequence = models.PositiveSmallIntegerField(
@@ -44,17 +44,8 @@ class Completion(models.Model):
     failed = models.BooleanField(
         _("repair failed"), default=False,
         help_text=_("The same fault came back within 72 h (software) or 7 days (hardware, no part replaced)."))
-    # Report dimensions copied from the ticket when the row is written (models/report_dims.py).
-    d_service_type = models.CharField(_("service type"), max_length=10, choices=choices.ServiceType.choices,
-                                      blank=True, editable=False, default="", db_default="")
-    d_model = models.ForeignKey("tickets.ProductModel", on_delete=models.DO_NOTHING, null=True, blank=True,
-                                editable=False, related_name="+", db_index=False, db_constraint=False)
-    d_product_line = models.ForeignKey("tickets.ProductLine", on_delete=models.DO_NOTHING, null=True, blank=True,
-                                       editable=False, related_name="+", db_index=False, db_constraint=False)
-    d_area = models.CharField(_("area"), max_length=10, choices=choices.Area.choices, blank=True, editable=False,
-                              default="", db_default="")
-    d_service_point = models.ForeignKey("spares.Warehouse", on_delete=models.DO_NOTHING, null=True, blank=True,
-                                        editable=False, related_name="+", db_index=False, db_constraint=False)
+    # Report dimensions (the shared ones: TicketDimensions) copied from the ticket when the
+    # row is written (models/report_dims.py).
     d_category = models.CharField(_("category"), max_length=15, choices=choices.Category.choices, blank=True,
                                   editable=False, default="", db_default="")
     d_second_visit = models.BooleanField(

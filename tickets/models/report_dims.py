@@ -9,8 +9,31 @@ The copies are written in the same INSERT/UPDATE as the row itself: values the t
 holds in memory directly, the model, line and area by scalar subqueries (no extra query).
 `BACKFILL_SQL` fills rows written before the columns existed (the migration and the
 benchmark seeder run it: one UPDATE … FROM per table, never a Python loop)."""
+from django.db import models
 from django.db.models import Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from .. import choices
+
+
+class TicketDimensions(models.Model):
+    """The dimensions completions and stopped clocks share (each adds its own: category
+    and first-time-fix flag on completions, the engineer on clocks)."""
+
+    d_service_type = models.CharField(_("service type"), max_length=10, choices=choices.ServiceType.choices,
+                                      blank=True, editable=False, default="", db_default="")
+    d_model = models.ForeignKey("tickets.ProductModel", on_delete=models.DO_NOTHING, null=True, blank=True,
+                                editable=False, related_name="+", db_index=False, db_constraint=False)
+    d_product_line = models.ForeignKey("tickets.ProductLine", on_delete=models.DO_NOTHING, null=True, blank=True,
+                                       editable=False, related_name="+", db_index=False, db_constraint=False)
+    d_area = models.CharField(_("area"), max_length=10, choices=choices.Area.choices, blank=True, editable=False,
+                              default="", db_default="")
+    d_service_point = models.ForeignKey("spares.Warehouse", on_delete=models.DO_NOTHING, null=True, blank=True,
+                                        editable=False, related_name="+", db_index=False, db_constraint=False)
+
+    class Meta:
+        abstract = True
 
 
 def copy_dims(row, ticket):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import choices, sla
 from .core import Ticket
+from .report_dims import TicketDimensions
 
 
 class BusinessCalendar(models.Model):
@@ -153,7 +154,7 @@ class EscalationLevel(models.TextChoices):
 LEVEL_ORDER = (EscalationLevel.WARNING, EscalationLevel.LEVEL_1, EscalationLevel.LEVEL_2)
 
 
-class SlaClock(models.Model):
+class SlaClock(TicketDimensions):
     # db_index=False: one_clock_per_kind_and_cycle (ticket, kind, cycle) serves lookups by ticket
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks", db_index=False)
     kind = models.CharField(_("clock"), max_length=16, choices=ClockKind.choices)
@@ -173,17 +174,8 @@ class SlaClock(models.Model):
     # What the clock waits for, when its kind alone does not say: the defective part(s)
     # owed back on a part-return clock ("1 × P-100 Main board").
     subject = models.CharField(_("for"), max_length=200, blank=True, default="", db_default="")
-    # Report dimensions copied from the ticket when the clock stops (models/report_dims.py).
-    d_service_type = models.CharField(_("service type"), max_length=10, choices=choices.ServiceType.choices,
-                                      blank=True, editable=False, default="", db_default="")
-    d_model = models.ForeignKey("tickets.ProductModel", on_delete=models.DO_NOTHING, null=True, blank=True,
-                                editable=False, related_name="+", db_index=False, db_constraint=False)
-    d_product_line = models.ForeignKey("tickets.ProductLine", on_delete=models.DO_NOTHING, null=True, blank=True,
-                                       editable=False, related_name="+", db_index=False, db_constraint=False)
-    d_area = models.CharField(_("area"), max_length=10, choices=choices.Area.choices, blank=True, editable=False,
-                              default="", db_default="")
-    d_service_point = models.ForeignKey("spares.Warehouse", on_delete=models.DO_NOTHING, null=True, blank=True,
-                                        editable=False, related_name="+", db_index=False, db_constraint=False)
+    # Report dimensions (the shared ones: TicketDimensions) copied from the ticket when the
+    # clock stops (models/report_dims.py).
     d_engineer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
                                    editable=False, related_name="+", db_index=False, db_constraint=False,
                                    help_text="the ticket's engineer when the clock stopped")
